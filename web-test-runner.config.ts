@@ -1,0 +1,43 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { emulatorPlugin } from './test/support/emulator-plugin.ts';
+
+/**
+ * Browser tests: real headless Chromium (Debian's /usr/bin/chromium), TypeScript through esbuild, workspace
+ * packages resolved to their sources (`source` export condition), and one in-memory emulator per run whose
+ * address and generated credentials the tests read from `/__coskit/env.json`.
+ */
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export default {
+  files: process.env.WTR_FILES ? process.env.WTR_FILES.split(',') : ['packages/*/test/**/*.browser.test.ts', 'test/browser/**/*.test.ts'],
+  nodeResolve: { exportConditions: ['source', 'browser', 'import', 'default'] },
+  concurrency: 1,
+  concurrentBrowsers: 1,
+  testsFinishTimeout: 15 * 60_000,
+  testFramework: { config: { timeout: 60_000 } },
+  browserStartTimeout: 60_000,
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), emulatorPlugin()],
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath: chromium,
+        headless: true,
+        args: [
+          '--no-sandbox',
+          '--headless',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          `--user-data-dir=${mkdtempSync(join(tmpdir(), 'coskit-chromium-'))}`,
+        ],
+      },
+    }),
+  ],
+};
