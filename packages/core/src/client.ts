@@ -1,0 +1,187 @@
+/**
+ * `CosClient`: normalized options and the request pipeline. Operations are thin methods that delegate to the
+ * per-family modules in `ops/` and `transfer/`; each family owns the section between its markers.
+ */
+import type { Authorizer, CredentialsProvider, StaticCredentials } from './auth/types.ts';
+import { CredentialsCache } from './auth/credentials.ts';
+import { invalidArgument } from './errors.ts';
+import { send } from './http/request.ts';
+import type { CosRequestInit, CosResponse } from './http/types.ts';
+import { resolveEndpoint, type ResolvedEndpoint } from './http/endpoint.ts';
+import type { Hasher, ResumeStore } from './transfer/types.ts';
+import { assertBucket, assertKnownKeys, assertRegion } from './validate.ts';
+// <imports>
+// </imports>
+
+export interface RetryOptions {
+  /** Attempts after the first. @default 3 */
+  limit?: number;
+  /** First backoff ceiling in ms; doubles each attempt (full jitter: a random delay in [0, ceiling]). @default 300 */
+  baseDelay?: number;
+  /** Largest delay in ms, `Retry-After` included. @default 20000 */
+  maxDelay?: number;
+}
+
+export interface CosClientOptions {
+  /** Default bucket, `name-appid`. Each call may pass its own. */
+  bucket?: string;
+  /** Default region, e.g. `ap-guangzhou`. */
+  region?: string;
+  /**
+   * Keys: static `{ secretId, secretKey, sessionToken? }` (permanent keys in a browser log a warning), or an async
+   * provider returning temporary keys (qcloud-cos-sts or cos-js-sdk-v5 shape). Cached, refreshed before expiry.
+   */
+  credentials?: StaticCredentials | CredentialsProvider;
+  /** Server-side signing instead of keys: return a ready Authorization (and token). */
+  authorize?: Authorizer;
+  /**
+   * Endpoint: a template (`https://{Bucket}.cos.{Region}.myqcloud.com`; also `{AppId}`) or a fixed URL (custom
+   * domain). @default `{protocol}//{Bucket}.cos.{Region}.myqcloud.com`
+   */
+  endpoint?: string;
+  /** Use the global acceleration domain `{Bucket}.cos.accelerate.myqcloud.com`. @default false */
+  accelerate?: boolean;
+  /** Address as `{endpoint}/{bucket}/{key}` and sign `/{bucket}/{key}`. @default false */
+  forcePathStyle?: boolean;
+  /** @default 'https:' */
+  protocol?: 'https:' | 'http:';
+  /** Per-attempt timeout in ms (0: none). @default 120000 */
+  timeout?: number;
+  retry?: RetryOptions;
+  /** Lifetime of each request signature (and default of presigned URLs) in seconds. @default 900 */
+  signExpires?: number;
+  /** Re-sign with the server's clock after `RequestTimeTooSkewed` / "Request has expired". @default true */
+  correctClockSkew?: boolean;
+  /** fetch implementation. @default globalThis.fetch */
+  fetch?: typeof fetch;
+  /** Checksums for the transfer engine (the uploader package supplies a Web Worker pool). @default main-thread */
+  hasher?: Hasher;
+  /** Where resumable transfers are recorded. @default none (no resume across calls) */
+  resumeStore?: ResumeStore;
+}
+
+export interface NormalizedOptions {
+  readonly bucket: string | undefined;
+  readonly region: string | undefined;
+  readonly endpoint: string | undefined;
+  readonly accelerate: boolean;
+  readonly forcePathStyle: boolean;
+  readonly protocol: 'https:' | 'http:';
+  readonly timeout: number;
+  readonly retry: Required<RetryOptions>;
+  readonly signExpires: number;
+  readonly correctClockSkew: boolean;
+  readonly fetch: typeof fetch;
+  readonly hasher: Hasher | undefined;
+  readonly resumeStore: ResumeStore | undefined;
+  readonly authorize: Authorizer | undefined;
+}
+
+const DEFAULTS = Object.freeze({
+  accelerate: false,
+  forcePathStyle: false,
+  protocol: 'https:' as const,
+  timeout: 120_000,
+  retry: Object.freeze({ limit: 3, baseDelay: 300, maxDelay: 20_000 }),
+  signExpires: 900,
+  correctClockSkew: true,
+});
+
+const OPTION_KEYS = [
+  'bucket',
+  'region',
+  'credentials',
+  'authorize',
+  'endpoint',
+  'accelerate',
+  'forcePathStyle',
+  'protocol',
+  'timeout',
+  'retry',
+  'signExpires',
+  'correctClockSkew',
+  'fetch',
+  'hasher',
+  'resumeStore',
+] as const;
+
+export class CosClient {
+  readonly options: NormalizedOptions;
+  /** @internal credentials cache shared by every request of this client. */
+  readonly credentials: CredentialsCache | undefined;
+  /** @internal seconds to add to the local clock, learned from the server on a skew error. */
+  clockOffset = 0;
+
+  constructor(options: CosClientOptions = {}) {
+    assertKnownKeys(options, OPTION_KEYS, 'CosClient');
+    if (options.bucket !== undefined) assertBucket(options.bucket);
+    if (options.region !== undefined) assertRegion(options.region);
+    if (options.credentials === undefined && options.authorize === undefined) {
+      throw invalidArgument('CosClient needs `credentials` (keys or a provider of temporary keys) or `authorize` (server-side signing)');
+    }
+    if (options.protocol !== undefined && options.protocol !== 'https:' && options.protocol !== 'http:') {
+      throw invalidArgument(`protocol must be "https:" or "http:"; got ${JSON.stringify(options.protocol)}`);
+    }
+    assertKnownKeys(options.retry ?? {}, ['limit', 'baseDelay', 'maxDelay'], 'CosClient retry');
+    const fetchImpl = options.fetch ?? globalThis.fetch;
+    if (typeof fetchImpl !== 'function') throw invalidArgument('no fetch available: pass the `fetch` option');
+    this.options = Object.freeze({
+      bucket: options.bucket,
+      region: options.region,
+      endpoint: options.endpoint,
+      accelerate: options.accelerate ?? DEFAULTS.accelerate,
+      forcePathStyle: options.forcePathStyle ?? DEFAULTS.forcePathStyle,
+      protocol: options.protocol ?? DEFAULTS.protocol,
+      timeout: options.timeout ?? DEFAULTS.timeout,
+      retry: Object.freeze({
+        limit: options.retry?.limit ?? DEFAULTS.retry.limit,
+        baseDelay: options.retry?.baseDelay ?? DEFAULTS.retry.baseDelay,
+        maxDelay: options.retry?.maxDelay ?? DEFAULTS.retry.maxDelay,
+      }),
+      signExpires: options.signExpires ?? DEFAULTS.signExpires,
+      correctClockSkew: options.correctClockSkew ?? DEFAULTS.correctClockSkew,
+      // Unbound fetch throws "Illegal invocation" in browsers.
+      fetch: fetchImpl === globalThis.fetch ? fetchImpl.bind(globalThis) : fetchImpl,
+      hasher: options.hasher,
+      resumeStore: options.resumeStore,
+      authorize: options.authorize,
+    });
+    this.credentials = options.credentials === undefined ? undefined : new CredentialsCache(options.credentials);
+  }
+
+  /** Sends one signed request through the pipeline (retries, timeouts, clock-skew correction, error parsing). */
+  request<T = CosResponse['data']>(init: CosRequestInit): Promise<CosResponse<T>> {
+    return send(this, init) as Promise<CosResponse<T>>;
+  }
+
+  /** Where a request for this bucket/region/key goes, and the pathname its signature covers. */
+  endpointFor(target: { bucket?: string | null | undefined; region?: string | undefined; key?: string | undefined }): ResolvedEndpoint {
+    return resolveEndpoint(this.options, target);
+  }
+
+  /** Current time in Unix seconds, corrected by what the server told us about its clock. */
+  now(): number {
+    return Math.floor(Date.now() / 1000) + this.clockOffset;
+  }
+
+  // <ops:object>
+  // </ops:object>
+
+  // <ops:multipart>
+  // </ops:multipart>
+
+  // <ops:list>
+  // </ops:list>
+
+  // <ops:bucket>
+  // </ops:bucket>
+
+  // <ops:folder>
+  // </ops:folder>
+
+  // <ops:url>
+  // </ops:url>
+
+  // <transfer>
+  // </transfer>
+}

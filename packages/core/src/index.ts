@@ -1,0 +1,41 @@
+/** @coskit/core: a fetch-based client for the Tencent Cloud COS XML API. */
+export { CosClient } from './client.ts';
+export type { CosClientOptions, NormalizedOptions, RetryOptions } from './client.ts';
+export {
+  CosError,
+  CosServiceError,
+  CosClientError,
+  isCosError,
+  isCosServiceError,
+  isCosClientError,
+} from './errors.ts';
+export type { CosClientErrorCode, CosServiceErrorInit } from './errors.ts';
+export type {
+  StaticCredentials,
+  StsCredentialsShape,
+  JsSdkCredentialsShape,
+  CredentialsProvider,
+  Authorizer,
+  AuthorizeRequest,
+} from './auth/types.ts';
+export type { CosRequestInit, CosResponse, TransferProgress, RequestBody, XmlNode } from './http/types.ts';
+export type { Hasher, HashResult, HashOptions, ResumeStore, UploadRecord, DownloadRecord, TransferRecord, ResumePart } from './transfer/types.ts';
+export type { ObjectHeaderOptions, ObjectAcl, BucketAcl, StorageClass, GrantHeaders } from './ops/headers.ts';
+// <exports:sign>
+// </exports:sign>
+// <exports:checksum>
+// </exports:checksum>
+// <exports:object>
+// </exports:object>
+// <exports:multipart>
+// </exports:multipart>
+// <exports:list>
+// </exports:list>
+// <exports:bucket>
+// </exports:bucket>
+// <exports:folder>
+// </exports:folder>
+// <exports:url>
+// </exports:url>
+// <exports:transfer>
+// </exports:transfer>
