@@ -18,8 +18,8 @@ export type {
   Authorizer,
   AuthorizeRequest,
 } from './auth/types.ts';
-export type { CosRequestInit, CosResponse, TransferProgress, RequestBody, XmlNode } from './http/types.ts';
-export type { Hasher, HashResult, HashOptions, ResumeStore, UploadRecord, DownloadRecord, TransferRecord, ResumePart } from './transfer/types.ts';
+export type { CosRequestInit, CosResponse, TransferProgress, RequestBody, XmlNode, RetryInfo } from './http/types.ts';
+export type { Hasher, HashResult, HashOptions, ResumeStore, UploadRecord, DownloadRecord, TransferRecord, ResumePart, PartLimiter, TransferProgressEvent } from './transfer/types.ts';
 export type { ObjectHeaderOptions, ObjectAcl, BucketAcl, StorageClass, GrantHeaders } from './ops/headers.ts';
 // <exports:sign>
 // </exports:sign>

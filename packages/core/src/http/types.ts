@@ -44,6 +44,18 @@ export interface CosRequestInit {
    * HeadBucket may accept 404). Empty by default.
    */
   acceptStatus?: number[];
+  /** Called before each retry (the transfer engine uses it to notice throttling). */
+  onRetry?: ((info: RetryInfo) => void) | undefined;
+}
+
+export interface RetryInfo {
+  /** 1 for the first retry. */
+  attempt: number;
+  /** ms until the retry. */
+  delay: number;
+  error: unknown;
+  /** The error was SlowDown / 429 / 503. */
+  throttled: boolean;
 }
 
 export interface CosResponse<T = XmlNode> {

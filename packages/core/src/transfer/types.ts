@@ -87,3 +87,23 @@ export interface ResumeStore {
   /** Every stored record (expired ones are dropped, not returned). */
   list(): Promise<TransferRecord[]>;
 }
+
+/**
+ * A shared budget of parts in flight (the upload queue shares one across files and shrinks it on throttling).
+ * `acquire` resolves with a release function; pass `throttled: true` when the part met SlowDown/429/503 on the way.
+ */
+export interface PartLimiter {
+  acquire(signal?: AbortSignal): Promise<(outcome: { throttled: boolean }) => void>;
+}
+
+/** Progress of a transfer, reported at least every 500 ms or 1 MiB. */
+export interface TransferProgressEvent {
+  loaded: number;
+  total: number;
+  /** 0..100 */
+  percent: number;
+  /** Bytes per second over a recent window. */
+  speed: number;
+  /** Seconds left at the current speed; `Infinity` while unknown. */
+  eta: number;
+}
