@@ -11,6 +11,7 @@ import { resolveEndpoint, type ResolvedEndpoint } from './http/endpoint.ts';
 import type { Hasher, ResumeStore } from './transfer/types.ts';
 import { assertBucket, assertKnownKeys, assertRegion } from './validate.ts';
 // <imports>
+import { getObjectUrl, type GetObjectUrlInput } from './ops/url.ts';
 // </imports>
 
 export interface RetryOptions {
@@ -180,6 +181,10 @@ export class CosClient {
   // </ops:folder>
 
   // <ops:url>
+  /** A presigned URL for `key` (GET by default), valid for `expires` seconds. */
+  getObjectUrl(input: GetObjectUrlInput): Promise<string> {
+    return getObjectUrl(this, input);
+  }
   // </ops:url>
 
   // <transfer>

@@ -22,8 +22,11 @@ export type { CosRequestInit, CosResponse, TransferProgress, RequestBody, XmlNod
 export type { Hasher, HashResult, HashOptions, ResumeStore, UploadRecord, DownloadRecord, TransferRecord, ResumePart, PartLimiter, TransferProgressEvent } from './transfer/types.ts';
 export type { ObjectHeaderOptions, ObjectAcl, BucketAcl, StorageClass, GrantHeaders } from './ops/headers.ts';
 // <exports:sign>
+export { getAuthorization, signPostPolicy, cosUrlEncode } from './auth/sign.ts';
+export type { AuthorizationOptions } from './auth/sign.ts';
 // </exports:sign>
 // <exports:checksum>
+export { crc64, crc64Combine, Crc64, md5Hex, md5Base64, Md5 } from './checksum/index.ts';
 // </exports:checksum>
 // <exports:object>
 // </exports:object>
@@ -36,6 +39,9 @@ export type { ObjectHeaderOptions, ObjectAcl, BucketAcl, StorageClass, GrantHead
 // <exports:folder>
 // </exports:folder>
 // <exports:url>
+export type { GetObjectUrlInput } from './ops/url.ts';
+export { encodeKey } from './http/endpoint.ts';
+export { parseXml, buildXml } from './http/xml.ts';
 // </exports:url>
 // <exports:transfer>
 // </exports:transfer>
