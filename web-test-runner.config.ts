@@ -3,7 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { readFileSync } from 'node:fs';
 import { emulatorPlugin } from './test/support/emulator-plugin.ts';
+
+/** msw's service worker, served at the root so `setupWorker().start()` works in browser tests. */
+const mswWorker = {
+  name: 'msw-worker',
+  serve(context: { path: string }) {
+    if (context.path !== '/mockServiceWorker.js') return undefined;
+    return { type: 'js', body: readFileSync('node_modules/msw/lib/mockServiceWorker.js', 'utf8') };
+  },
+};
 
 /**
  * Browser tests: real headless Chromium (Debian's /usr/bin/chromium), TypeScript through esbuild, workspace
@@ -20,7 +30,7 @@ export default {
   testsFinishTimeout: 15 * 60_000,
   testFramework: { config: { timeout: 60_000 } },
   browserStartTimeout: 60_000,
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), emulatorPlugin()],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), emulatorPlugin(), mswWorker],
   browsers: [
     chromeLauncher({
       launchOptions: {
