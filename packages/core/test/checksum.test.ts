@@ -85,6 +85,16 @@ describe('crc64: inputs and incremental use', () => {
     }
   });
 
+  test('every alignment of the input and of the chunk ends gives the same CRC', () => {
+    const data = randomBytes(600);
+    for (let offset = 0; offset < 8; offset++) {
+      for (const len of [0, 1, 3, 4, 5, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 200, 511, 592]) {
+        const view = data.subarray(offset, offset + len);
+        assert.equal(crc64(view), crc64Reference(view), `offset ${offset} length ${len}`);
+      }
+    }
+  });
+
   test('accepts ArrayBuffer, any ArrayBufferView (with offsets) and UTF-8 strings', () => {
     const bytes = randomBytes(1000);
     const expected = crc64(bytes);

@@ -2,7 +2,7 @@
  * CRC-64/XZ (ECMA-182 polynomial, reflected, init and xorout all ones): the COS `x-cos-hash-crc64ecma` value, as an
  * unsigned decimal string.
  *
- * The hot loop works on the register as two 32-bit halves with slicing-by-8 tables, because JS has no fast 64-bit
+ * The hot loop works on the register as two 32-bit halves with slicing-by-16 tables, because JS has no fast 64-bit
  * integers: BigInt per byte is two orders of magnitude slower. `crc64Combine` is rare (once per part) and uses BigInt.
  */
 
@@ -12,13 +12,17 @@ import { toBytes, type BytesLike } from './bytes.ts';
 const POLY_HI = 0xc96c5795;
 const POLY_LO = 0xd7870f42;
 
-/** 8 tables of 256 entries, `k * 256 + byte`: table k is the CRC of the byte followed by k zero bytes. */
-let tableLo: Uint32Array | undefined;
-let tableHi: Uint32Array | undefined;
+/** Bytes per step of the main loop; table k (0..SLICES-1) is the CRC of a byte followed by k zero bytes. */
+const SLICES = 16;
+/** `k * 256 + byte`, low and high halves. */
+let tableLo: Int32Array | undefined;
+let tableHi: Int32Array | undefined;
+/** Whole words are read through an Int32Array, which sees bytes in platform order; the tables assume little-endian. */
+let littleEndian = true;
 
 function buildTables(): void {
-  const lo = new Uint32Array(8 * 256);
-  const hi = new Uint32Array(8 * 256);
+  const lo = new Int32Array(SLICES * 256);
+  const hi = new Int32Array(SLICES * 256);
   for (let n = 0; n < 256; n++) {
     let l = n;
     let h = 0;
@@ -34,7 +38,7 @@ function buildTables(): void {
     lo[n] = l;
     hi[n] = h;
   }
-  for (let k = 1; k < 8; k++) {
+  for (let k = 1; k < SLICES; k++) {
     for (let n = 0; n < 256; n++) {
       const pl = lo[(k - 1) * 256 + n]!;
       const ph = hi[(k - 1) * 256 + n]!;
@@ -43,6 +47,7 @@ function buildTables(): void {
       hi[k * 256 + n] = (ph >>> 8) ^ hi[i]!;
     }
   }
+  littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
   tableLo = lo;
   tableHi = hi;
 }
@@ -71,19 +76,46 @@ export class Crc64 {
     let l = this.lo;
     let h = this.hi;
     let p = 0;
-    for (const end = n - 7; p < end; p += 8) {
-      l ^= m[p]! | (m[p + 1]! << 8) | (m[p + 2]! << 16) | (m[p + 3]! << 24);
-      h ^= m[p + 4]! | (m[p + 5]! << 8) | (m[p + 6]! << 16) | (m[p + 7]! << 24);
-      const i7 = 1792 + (l & 0xff);
-      const i6 = 1536 + ((l >>> 8) & 0xff);
-      const i5 = 1280 + ((l >>> 16) & 0xff);
-      const i4 = 1024 + (l >>> 24);
-      const i3 = 768 + (h & 0xff);
-      const i2 = 512 + ((h >>> 8) & 0xff);
-      const i1 = 256 + ((h >>> 16) & 0xff);
-      const i0 = h >>> 24;
-      l = TL[i7]! ^ TL[i6]! ^ TL[i5]! ^ TL[i4]! ^ TL[i3]! ^ TL[i2]! ^ TL[i1]! ^ TL[i0]!;
-      h = TH[i7]! ^ TH[i6]! ^ TH[i5]! ^ TH[i4]! ^ TH[i3]! ^ TH[i2]! ^ TH[i1]! ^ TH[i0]!;
+    // Slicing-by-16 over 4-byte-aligned words: measured faster than slicing-by-8 and than byte-assembled words in
+    // V8 (Node 20, Chromium); bytes before the first aligned word and after the last 16-byte step go one at a time.
+    const head = littleEndian ? Math.min(n, (4 - (m.byteOffset & 3)) & 3) : n;
+    for (; p < head; p++) {
+      const i = (l ^ m[p]!) & 0xff;
+      l = ((l >>> 8) | (h << 24)) ^ TL[i]!;
+      h = (h >>> 8) ^ TH[i]!;
+    }
+    if (p < n) {
+      const w = new Int32Array(m.buffer, m.byteOffset + p, (n - p) >>> 2);
+      const steps = w.length & ~3;
+      for (let j = 0; j < steps; j += 4) {
+        l ^= w[j]!;
+        h ^= w[j + 1]!;
+        const c = w[j + 2]!;
+        const d = w[j + 3]!;
+        const i15 = 3840 + (l & 0xff);
+        const i14 = 3584 + ((l >>> 8) & 0xff);
+        const i13 = 3328 + ((l >>> 16) & 0xff);
+        const i12 = 3072 + (l >>> 24);
+        const i11 = 2816 + (h & 0xff);
+        const i10 = 2560 + ((h >>> 8) & 0xff);
+        const i9 = 2304 + ((h >>> 16) & 0xff);
+        const i8 = 2048 + (h >>> 24);
+        const i7 = 1792 + (c & 0xff);
+        const i6 = 1536 + ((c >>> 8) & 0xff);
+        const i5 = 1280 + ((c >>> 16) & 0xff);
+        const i4 = 1024 + (c >>> 24);
+        const i3 = 768 + (d & 0xff);
+        const i2 = 512 + ((d >>> 8) & 0xff);
+        const i1 = 256 + ((d >>> 16) & 0xff);
+        const i0 = d >>> 24;
+        l =
+          TL[i15]! ^ TL[i14]! ^ TL[i13]! ^ TL[i12]! ^ TL[i11]! ^ TL[i10]! ^ TL[i9]! ^ TL[i8]! ^
+          TL[i7]! ^ TL[i6]! ^ TL[i5]! ^ TL[i4]! ^ TL[i3]! ^ TL[i2]! ^ TL[i1]! ^ TL[i0]!;
+        h =
+          TH[i15]! ^ TH[i14]! ^ TH[i13]! ^ TH[i12]! ^ TH[i11]! ^ TH[i10]! ^ TH[i9]! ^ TH[i8]! ^
+          TH[i7]! ^ TH[i6]! ^ TH[i5]! ^ TH[i4]! ^ TH[i3]! ^ TH[i2]! ^ TH[i1]! ^ TH[i0]!;
+      }
+      p += steps * 4;
     }
     for (; p < n; p++) {
       const i = (l ^ m[p]!) & 0xff;
