@@ -6,7 +6,7 @@
 import { getAuthorization } from '../auth/sign.ts';
 import type { CosClient } from '../client.ts';
 import { CosClientError, CosServiceError, invalidArgument, isCosServiceError } from '../errors.ts';
-import { assertBucket, assertKey, assertRegion, bodySize } from '../validate.ts';
+import { assertBody, assertBucket, assertKey, assertRegion, bodySize } from '../validate.ts';
 import { sleep } from './sleep.ts';
 import { readWithProgress, streamWithProgress, transport } from './transport.ts';
 import type { CosRequestInit, CosResponse, XmlNode } from './types.ts';
@@ -57,6 +57,7 @@ function prepare(client: CosClient, init: CosRequestInit): Prepared {
   let body: BodyInit | undefined;
   let size = 0;
   if (init.body !== undefined) {
+    assertBody(init.body);
     size = bodySize(init.body);
     body = init.body as BodyInit;
   }
