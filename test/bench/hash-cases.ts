@@ -23,7 +23,7 @@ export interface HashBenchOptions {
   sizeMiB?: number;
   /** @default 1 */
   chunkMiB?: number;
-  /** Timed runs per case; the best counts (other work on the machine only ever slows a run down). @default 3 */
+  /** Timed runs per case; the best counts (other work on the machine only ever slows a run down). @default 5 */
   runs?: number;
   /** Size for the BigInt-per-byte baseline, which is too slow for the full size. @default 2 */
   baselineMiB?: number;
@@ -125,7 +125,7 @@ const cases: Case[] = [
 export async function runHashBench(options: HashBenchOptions = {}, extra: Case[] = []): Promise<HashCaseResult[]> {
   const size = (options.sizeMiB ?? 64) * 2 ** 20;
   const chunk = (options.chunkMiB ?? 1) * 2 ** 20;
-  const runs = options.runs ?? 3;
+  const runs = options.runs ?? 5;
   const data = benchData(size);
   const small = data.subarray(0, (options.baselineMiB ?? 2) * 2 ** 20);
   const results: HashCaseResult[] = [];

@@ -155,7 +155,7 @@ async function main(): Promise<void> {
   if (sizeMiB !== undefined) options.sizeMiB = sizeMiB;
   if (runs !== undefined) options.runs = runs;
 
-  console.log(`hashing ${options.sizeMiB ?? 64} MiB in 1 MiB chunks, best of ${options.runs ?? 3} runs`);
+  console.log(`hashing ${options.sizeMiB ?? 64} MiB in 1 MiB chunks, best of ${options.runs ?? 5} runs`);
   const node = await measureHashesInNode(options);
   console.log(`node ${process.version} (${process.arch}) done`);
   let browser: { userAgent: string; results: HashCaseResult[] } | undefined;

@@ -169,10 +169,15 @@ function queryEntries(query: Record<string, SignableValue> | undefined): Array<[
   return out;
 }
 
+function isHeaders(h: object): h is Headers {
+  return typeof (h as Headers).forEach === 'function' && typeof (h as Headers).get === 'function';
+}
+
 function headerEntries(headers: Record<string, SignableValue> | Headers | undefined): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   if (!headers) return out;
-  if (typeof Headers !== 'undefined' && headers instanceof Headers) {
+  // Duck-typed: a Headers from another realm (iframe, polyfill) fails `instanceof` and has no own keys to iterate.
+  if (isHeaders(headers)) {
     headers.forEach((value, name) => {
       if (isSignableHeader(name)) out.push([name, value]);
     });
