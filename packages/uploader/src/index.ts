@@ -1,0 +1,20 @@
+/**
+ * @coskit/uploader: the browser layer on top of @coskit/core. Hash workers (`WorkerHasher`), the IndexedDB resume
+ * store (`IndexedDbResumeStore`), the multi-file `UploadQueue`, and the `<cos-uploader>` element (registered by
+ * `@coskit/uploader/define`, never by this entry: importing it has no side effects).
+ */
+// <exports:workers>
+export { WorkerHasher, setDefaultWorkerFactory, workerFromSource } from './workers/pool.ts';
+export type { WorkerHasherOptions, HasherMode } from './workers/pool.ts';
+export type { ToWorkerMessage, FromWorkerMessage, HashJobMessage, CancelJobMessage, HashDoneMessage, HashFailedMessage } from './workers/protocol.ts';
+// </exports:workers>
+// <exports:resume>
+export { IndexedDbResumeStore } from './resume/idb-store.ts';
+export type { IndexedDbResumeStoreOptions } from './resume/idb-store.ts';
+export { fileFromHandle, handleIdFor, handleIdForRecord } from './resume/file-handle.ts';
+export type { FileFromHandleOptions } from './resume/file-handle.ts';
+// </exports:resume>
+// <exports:queue>
+// </exports:queue>
+// <exports:element>
+// </exports:element>

@@ -1,0 +1,50 @@
+/**
+ * Messages between the hash pool (main thread) and a hash worker. The part travels as a Blob: structured cloning
+ * a Blob shares the underlying bytes by reference, so the main thread never reads or copies them.
+ */
+
+/** Main thread -> worker: hash this slice. */
+export interface HashJobMessage {
+  type: 'hash';
+  id: number;
+  blob: Blob;
+  /** Also compute MD5 (for Content-MD5). */
+  md5: boolean;
+}
+
+/** Main thread -> worker: stop job `id` (its result would be ignored anyway); the worker answers `canceled`. */
+export interface CancelJobMessage {
+  type: 'cancel';
+  id: number;
+}
+
+export type ToWorkerMessage = HashJobMessage | CancelJobMessage;
+
+/** Worker -> main thread, once, as soon as the script has loaded: proves the worker actually started. */
+export interface ReadyMessage {
+  type: 'ready';
+}
+
+export interface HashDoneMessage {
+  type: 'done';
+  id: number;
+  crc64: string;
+  md5?: string;
+  md5Hex?: string;
+}
+
+/** Reading or hashing failed inside the worker (e.g. the file changed on disk: `NotReadableError`). */
+export interface HashFailedMessage {
+  type: 'failed';
+  id: number;
+  /** The DOMException/Error `name`, kept so the pool can classify it. */
+  name: string;
+  message: string;
+}
+
+export interface HashCanceledMessage {
+  type: 'canceled';
+  id: number;
+}
+
+export type FromWorkerMessage = ReadyMessage | HashDoneMessage | HashFailedMessage | HashCanceledMessage;
