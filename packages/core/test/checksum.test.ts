@@ -167,6 +167,22 @@ describe('crc64Combine', () => {
     assert.equal(acc, crc64(data));
   });
 
+  test('equal-size parts (the usual multipart case) interleaved with other lengths', () => {
+    const data = randomBytes(64 * 1000 + 123);
+    let acc = '0';
+    let other = '0';
+    for (let p = 0; p < data.length; p += 1000) {
+      const part = data.subarray(p, p + 1000);
+      acc = crc64Combine(acc, crc64(part), part.length);
+      // A combine with another length in between must not disturb the next equal-size one.
+      other = crc64Combine(other, crc64(part.subarray(0, 7)), 7);
+    }
+    assert.equal(acc, crc64(data));
+    let expectedOther = new Crc64();
+    for (let p = 0; p < data.length; p += 1000) expectedOther = expectedOther.update(data.subarray(p, p + 7));
+    assert.equal(other, expectedOther.digest());
+  });
+
   test('len2 = 0 returns crc1', () => {
     assert.equal(crc64Combine('11051210869376104954', '0', 0), '11051210869376104954');
   });

@@ -87,8 +87,8 @@ function subtle(): SubtleCrypto {
 }
 
 /**
- * Imported HMAC keys, most recently used last. importKey costs about as much as the HMAC itself, and one upload signs
- * hundreds of requests with the same SecretKey and SignKey, so a small LRU pays off without hoarding secrets.
+ * Imported HMAC keys, most recently used last. One upload signs hundreds of requests with the same SecretKey and
+ * SignKey, so a small LRU saves an importKey per HMAC without holding on to every secret ever seen.
  */
 const keyCache = new Map<string, Promise<CryptoKey>>();
 const KEY_CACHE_SIZE = 16;

@@ -3,7 +3,11 @@
  * unsigned decimal string.
  *
  * The hot loop works on the register as two 32-bit halves with slicing-by-16 tables, because JS has no fast 64-bit
- * integers: BigInt per byte is two orders of magnitude slower. `crc64Combine` is rare (once per part) and uses BigInt.
+ * integers: a BigInt table per byte runs 30-40 times slower (test/bench/hash.ts). `crc64Combine` runs once per part
+ * and uses BigInt.
+ *
+ * hash-wasm's WASM CRC-64 measured about 2x faster, but its hashers are created asynchronously, so it cannot sit behind
+ * this synchronous API; a worker that prefers it can still feed its CRC strings to `crc64Combine`.
  */
 
 import { toBytes, type BytesLike } from './bytes.ts';
@@ -182,6 +186,26 @@ function x2nTable(): bigint[] {
   return x2n;
 }
 
+/** Parts of one upload share a size, so the last operator is kept: folding 10,000 parts then costs one build. */
+let lastLen = -1;
+let lastOperator = ONE;
+
+/** x^(8 * len) mod P(x). */
+function zerosOperator(len: number): bigint {
+  if (len !== lastLen) {
+    const table = x2nTable();
+    let op = ONE;
+    let k = 3;
+    for (let n = len; n > 0; n = Math.floor(n / 2), k++) {
+      // len < 2^53 keeps k below 64, so the table never wraps.
+      if (n % 2) op = multModP(table[k]!, op);
+    }
+    lastLen = len;
+    lastOperator = op;
+  }
+  return lastOperator;
+}
+
 /**
  * The CRC of the concatenation A‖B from `crc1` = CRC(A), `crc2` = CRC(B) and `len2` = |B| in bytes, without the bytes
  * (zlib's crc32_combine, for 64 bits). This is how a multipart object's CRC follows from its parts' CRCs.
@@ -192,12 +216,5 @@ export function crc64Combine(crc1: string, crc2: string, len2: number): string {
   const c2 = parseCrc(crc2);
   if (len2 === 0) return c1.toString();
   // Multiplying crc1 by x^(8 * len2) appends len2 zero bytes; init and xorout are equal, so they cancel out.
-  const table = x2nTable();
-  let shift = ONE;
-  let k = 3;
-  for (let n = len2; n > 0; n = Math.floor(n / 2), k++) {
-    // len2 < 2^53 keeps k below 64, so the table never wraps.
-    if (n % 2) shift = multModP(table[k]!, shift);
-  }
-  return (multModP(shift, c1) ^ c2).toString();
+  return (multModP(zerosOperator(len2), c1) ^ c2).toString();
 }
