@@ -12,6 +12,18 @@ import type { Hasher, ResumeStore } from './transfer/types.ts';
 import { assertBucket, assertKnownKeys, assertRegion } from './validate.ts';
 // <imports>
 import { getObjectUrl, type GetObjectUrlInput } from './ops/url.ts';
+import { uploadFile, type UploadFileInput, type UploadHandle } from './transfer/upload.ts';
+import { downloadFile, type DownloadFileInput, type DownloadHandle } from './transfer/download.ts';
+import {
+  downloadFolder,
+  uploadFiles,
+  uploadFolder,
+  type DownloadFolderInput,
+  type DownloadFolderResult,
+  type UploadFilesInput,
+  type UploadFilesResult,
+  type UploadFolderInput,
+} from './transfer/batch.ts';
 // </imports>
 
 export interface RetryOptions {
@@ -188,5 +200,32 @@ export class CosClient {
   // </ops:url>
 
   // <transfer>
+  /**
+   * Uploads a file: one PUT up to `sliceThreshold`, else a parallel, CRC-64-verified, resumable multipart upload.
+   * Returns a handle at once (`done`, `pause()`, `resume()`, `abort()`, progress events); bad input throws here.
+   */
+  uploadFile(input: UploadFileInput): UploadHandle {
+    return uploadFile(this, input);
+  }
+
+  /** Downloads an object (ranged and parallel when large) to a Blob or a stream, CRC-64-verified; returns a handle. */
+  downloadFile(input: DownloadFileInput): DownloadHandle {
+    return downloadFile(this, input);
+  }
+
+  /** Uploads many files (a few at once); resolves with a result per file, failures included. */
+  uploadFiles(input: UploadFilesInput): Promise<UploadFilesResult> {
+    return uploadFiles(this, input);
+  }
+
+  /** Uploads a picked/dropped folder under `prefix`, keeping relative paths; a result per file. */
+  uploadFolder(input: UploadFolderInput): Promise<UploadFilesResult> {
+    return uploadFolder(this, input);
+  }
+
+  /** Downloads every object under `prefix` (directory markers skipped); a result per object. */
+  downloadFolder(input: DownloadFolderInput): Promise<DownloadFolderResult> {
+    return downloadFolder(this, input);
+  }
   // </transfer>
 }

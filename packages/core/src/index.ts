@@ -44,4 +44,27 @@ export { encodeKey } from './http/endpoint.ts';
 export { parseXml, buildXml } from './http/xml.ts';
 // </exports:url>
 // <exports:transfer>
+export { UploadHandle } from './transfer/upload.ts';
+export type { UploadFileInput, UploadFileResult, UploadState } from './transfer/upload.ts';
+export { DownloadHandle } from './transfer/download.ts';
+export type { DownloadFileInput, DownloadFileResult, DownloadState, DownloadOutput } from './transfer/download.ts';
+export { folderKey } from './transfer/batch.ts';
+export type {
+  UploadFilesInput,
+  UploadFilesResult,
+  UploadFileEntry,
+  UploadFolderInput,
+  SharedUploadOptions,
+  DownloadFolderInput,
+  DownloadFolderResult,
+  DownloadFolderEntry,
+  FolderEntry,
+} from './transfer/batch.ts';
+export type { TransferTask, TransferEventMap } from './transfer/task.ts';
+export { MainThreadHasher } from './transfer/hasher.ts';
+export { MemoryResumeStore } from './transfer/memory-store.ts';
+export type { MemoryResumeStoreOptions } from './transfer/memory-store.ts';
+export { SimplePartLimiter, createPartLimiter } from './transfer/limiter.ts';
+export { ProgressMeter } from './transfer/progress.ts';
+export { uploadFingerprint, downloadFingerprint } from './transfer/fingerprint.ts';
 // </exports:transfer>
