@@ -27,7 +27,7 @@ export function runPrefix(name: string): string {
 }
 
 /** `size` pseudo-random bytes from `seed` (xorshift32): distinct per seed, so swapped parts are noticed. */
-export function bytesOf(size: number, seed = 1): Uint8Array {
+export function bytesOf(size: number, seed = 1): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(size);
   const words = new Uint32Array(out.buffer, 0, Math.floor(size / 4));
   let x = seed >>> 0 || 1;
