@@ -91,3 +91,44 @@ export async function countRequests<T>(env: TestEnv, fn: () => Promise<T>): Prom
   const after = (await stats(env)).requests;
   return { value, count: (op) => (after[op] ?? 0) - (before[op] ?? 0) };
 }
+
+/**
+ * Mints temporary keys from the emulator's STS endpoint (signed with the permanent key, as an app server would
+ * call STS), limited to `prefix`.
+ */
+export async function mintTemporaryKeys(
+  env: TestEnv,
+  request: { prefix?: string; durationSeconds?: number },
+): Promise<{ credentials: { tmpSecretId: string; tmpSecretKey: string; sessionToken: string }; startTime: number; expiredTime: number }> {
+  const { getAuthorization } = await import('@coskit/core');
+  const host = new URL(env.url).host;
+  const authorization = await getAuthorization({
+    secretId: env.secretId,
+    secretKey: env.secretKey,
+    method: 'POST',
+    pathname: '/__coskit/sts',
+    headers: { host },
+  });
+  const response = await fetch(`${env.url}/__coskit/sts`, {
+    method: 'POST',
+    headers: { Authorization: authorization, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ bucket: env.bucket, ...request }),
+  });
+  if (!response.ok) throw new Error(`sts: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+/** Resolves on the first `statechange` to `state` (or at once if the handle is already there). */
+export function whenState(handle: EventTarget & { state: string }, state: string): Promise<void> {
+  if (handle.state === state) return Promise.resolve();
+  return new Promise((resolve) => {
+    const listener = (event: Event): void => {
+      if ((event as CustomEvent<{ state: string }>).detail.state !== state) return;
+      handle.removeEventListener('statechange', listener);
+      resolve();
+    };
+    handle.addEventListener('statechange', listener);
+  });
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
