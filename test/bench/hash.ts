@@ -9,6 +9,7 @@
 
 import { createServer } from 'node:http';
 import { createHash } from 'node:crypto';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
@@ -155,7 +156,9 @@ async function main(): Promise<void> {
   if (sizeMiB !== undefined) options.sizeMiB = sizeMiB;
   if (runs !== undefined) options.runs = runs;
 
-  console.log(`hashing ${options.sizeMiB ?? 64} MiB in 1 MiB chunks, best of ${options.runs ?? 5} runs`);
+  // Other processes only slow runs down; the load average says how much to trust the numbers.
+  const load = () => `load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${availableParallelism()} cores`;
+  console.log(`hashing ${options.sizeMiB ?? 64} MiB in 1 MiB chunks, best of ${options.runs ?? 5} runs; ${load()}`);
   const node = await measureHashesInNode(options);
   console.log(`node ${process.version} (${process.arch}) done`);
   let browser: { userAgent: string; results: HashCaseResult[] } | undefined;
@@ -164,7 +167,7 @@ async function main(): Promise<void> {
     console.log(`browser worker done: ${browser.userAgent}`);
   }
   console.log(`\n${table(node, browser?.results)}\n`);
-  console.log('BigInt baseline measured on 2 MiB; MB = 10^6 bytes.');
+  console.log(`BigInt baseline measured on 2 MiB; MB = 10^6 bytes; ${load()}.`);
   const problems = [...checkAgreement(node, 'node'), ...(browser ? checkAgreement(browser.results, 'browser') : [])];
   if (problems.length) {
     console.error(problems.join('\n'));
