@@ -15,6 +15,18 @@ export { fileFromHandle, handleIdFor, handleIdForRecord } from './resume/file-ha
 export type { FileFromHandleOptions } from './resume/file-handle.ts';
 // </exports:resume>
 // <exports:queue>
+export { UploadQueue, AdaptivePartLimiter } from './queue/index.ts';
+export type {
+  AdaptivePartLimiterOptions,
+  LimiterChange,
+  QueueItem,
+  QueueItemState,
+  QueueProgress,
+  QueueFileInput,
+  QueueUploadOptions,
+  UploadQueueOptions,
+  UploadQueueEventMap,
+} from './queue/index.ts';
 // </exports:queue>
 // <exports:element>
 // </exports:element>
