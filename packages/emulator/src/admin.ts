@@ -47,7 +47,7 @@ export async function handleAdmin(ctx: Ctx, hooks: AdminHooks): Promise<void> {
   const route = `${ctx.method} ${ctx.pathname.slice(ADMIN_PREFIX.length - 1)}`;
   ctx.op = `Admin ${route}`;
   try {
-    if (!isLoopback(ctx.req.socket.remoteAddress)) throw err.accessDenied('Admin endpoints answer loopback peers only.');
+    if (!isLoopback(ctx.socket.remoteAddress)) throw err.accessDenied('Admin endpoints answer loopback peers only.');
     if (ctx.method === 'OPTIONS') return await send(ctx, 204, ADMIN_CORS);
     const state = ctx.state;
     switch (route) {

@@ -4,21 +4,20 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import COS from 'cos-nodejs-sdk-v5';
 import type { RunningEmulator } from '../src/index.ts';
 import { BUCKET, REGION, start } from './support/emu.ts';
 import { installLocalhostDns } from './support/localhost-dns.ts';
+import { Cos, type Sdk } from './support/sdk.ts';
 import { refCrc64, sign } from './support/signer.ts';
 
 installLocalhostDns();
 
-type Sdk = InstanceType<typeof COS>;
 type SdkErr = { statusCode?: number; code?: string; message?: string };
 const base = { Bucket: BUCKET, Region: REGION };
 const MB = 1024 * 1024;
 
 function sdkFor(emu: RunningEmulator, extra: Record<string, unknown> = {}): Sdk {
-  return new COS({
+  return new Cos({
     SecretId: emu.secretId,
     SecretKey: emu.secretKey,
     Domain: `{Bucket}.cos.{Region}.localhost:${emu.port}`,
@@ -136,10 +135,10 @@ describe('official cos-nodejs-sdk-v5: multipart, list, auth', () => {
   });
 
   it('a wrong secret is 403 SignatureDoesNotMatch; an unknown id is InvalidAccessKeyId', async () => {
-    const bad = new COS({ SecretId: emu.secretId, SecretKey: 'wrong', Domain: `{Bucket}.cos.{Region}.localhost:${emu.port}`, Protocol: 'http:' });
+    const bad = new Cos({ SecretId: emu.secretId, SecretKey: 'wrong', Domain: `{Bucket}.cos.{Region}.localhost:${emu.port}`, Protocol: 'http:' });
     await assert.rejects(bad.headBucket(base), (e: SdkErr) => e.statusCode === 403);
     await assert.rejects(bad.getBucket(base), (e: SdkErr) => e.statusCode === 403 && e.code === 'SignatureDoesNotMatch');
-    const unknown = new COS({ SecretId: 'AKIDnobody', SecretKey: 'x', Domain: `{Bucket}.cos.{Region}.localhost:${emu.port}`, Protocol: 'http:' });
+    const unknown = new Cos({ SecretId: 'AKIDnobody', SecretKey: 'x', Domain: `{Bucket}.cos.{Region}.localhost:${emu.port}`, Protocol: 'http:' });
     await assert.rejects(unknown.getBucket(base), (e: SdkErr) => e.code === 'InvalidAccessKeyId');
   });
 
@@ -169,7 +168,7 @@ describe('official cos-nodejs-sdk-v5: multipart, list, auth', () => {
     assert.equal(res.status, 200);
     const sts = (await res.json()) as { credentials: { tmpSecretId: string; tmpSecretKey: string; sessionToken: string }; startTime: number; expiredTime: number; expiration: string };
     assert.equal(sts.expiredTime - sts.startTime, 1800);
-    const tmp = new COS({
+    const tmp = new Cos({
       getAuthorization: (_o: unknown, cb: (v: unknown) => void) =>
         cb({ TmpSecretId: sts.credentials.tmpSecretId, TmpSecretKey: sts.credentials.tmpSecretKey, SecurityToken: sts.credentials.sessionToken, StartTime: sts.startTime, ExpiredTime: sts.expiredTime }),
       Domain: `{Bucket}.cos.{Region}.localhost:${emu.port}`,

@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import COS from 'cos-nodejs-sdk-v5';
 import type { RunningEmulator } from '../src/index.ts';
 import { BUCKET, REGION, start } from './support/emu.ts';
 import { installLocalhostDns } from './support/localhost-dns.ts';
+import { Cos, type Sdk } from './support/sdk.ts';
 import { refCrc64 } from './support/signer.ts';
 
 installLocalhostDns();
 
-type Sdk = InstanceType<typeof COS>;
 const sdkFor = (emu: RunningEmulator, secretId = emu.secretId, secretKey = emu.secretKey): Sdk =>
-  new COS({ SecretId: secretId, SecretKey: secretKey, Domain: `{Bucket}.cos.{Region}.localhost:${emu.port}`, Protocol: 'http:' });
+  new Cos({ SecretId: secretId, SecretKey: secretKey, Domain: `{Bucket}.cos.{Region}.localhost:${emu.port}`, Protocol: 'http:' });
 
 const base = { Bucket: BUCKET, Region: REGION };
 

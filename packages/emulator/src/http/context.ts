@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { percentDecode } from '../auth/signature.ts';
 import { BUCKET_RE } from '../options.ts';
 import type { EmulatorState } from '../state.ts';
@@ -16,6 +17,8 @@ export interface Ctx {
   state: EmulatorState;
   req: IncomingMessage;
   res: ServerResponse;
+  /** Kept here because node detaches req.socket once a response completes. */
+  socket: Socket;
   requestId: string;
   traceId: string;
   method: string;
@@ -85,6 +88,7 @@ export function createContext(state: EmulatorState, req: IncomingMessage, res: S
     state,
     req,
     res,
+    socket: req.socket,
     requestId: randomBytes(24).toString('base64url'),
     traceId: randomBytes(36).toString('base64url'),
     method: (req.method ?? 'GET').toUpperCase(),

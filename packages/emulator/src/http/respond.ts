@@ -28,7 +28,7 @@ function baseHeaders(ctx: Ctx): OutgoingHttpHeaders {
 
 /** Kills the connection the way a dropped network would: no status line, no body. */
 export function dropConnection(ctx: Ctx): void {
-  ctx.req.socket.destroy();
+  ctx.socket.destroy();
 }
 
 /**

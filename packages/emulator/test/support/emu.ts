@@ -27,6 +27,7 @@ export async function cos(
     anonymous?: boolean;
     creds?: { secretId: string; secretKey: string; token?: string };
     signHeaders?: string[];
+    keyTime?: string;
   } = {},
 ): Promise<Response> {
   const url = new URL(emu.url + path);
@@ -44,6 +45,7 @@ export async function cos(
       pathname: decodeURIComponent(url.pathname),
       query: init.query ?? {},
       headers: signed,
+      ...(init.keyTime ? { keyTime: init.keyTime } : {}),
     });
     if (init.creds?.token) headers['x-cos-security-token'] = init.creds.token;
   }
