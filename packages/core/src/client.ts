@@ -11,6 +11,40 @@ import { resolveEndpoint, type ResolvedEndpoint } from './http/endpoint.ts';
 import type { Hasher, ResumeStore } from './transfer/types.ts';
 import { assertBucket, assertKnownKeys, assertRegion } from './validate.ts';
 // <imports>
+import {
+  copyObject,
+  deleteObject,
+  deleteObjects,
+  getObject,
+  headObject,
+  putObject,
+  type CopyObjectInput,
+  type CopyObjectOutput,
+  type DeleteObjectInput,
+  type DeleteObjectOutput,
+  type DeleteObjectsInput,
+  type DeleteObjectsOutput,
+  type GetObjectAs,
+  type GetObjectBodies,
+  type GetObjectInput,
+  type GetObjectOutput,
+  type HeadObjectInput,
+  type HeadObjectOutput,
+  type PutObjectInput,
+  type PutObjectOutput,
+  type TargetOptions,
+} from './ops/object.ts';
+import { appendObject, type AppendObjectInput, type AppendObjectOutput } from './ops/append.ts';
+import {
+  getBucketAcl,
+  getObjectAcl,
+  putBucketAcl,
+  putObjectAcl,
+  type GetAclOutput,
+  type GetObjectAclInput,
+  type PutBucketAclInput,
+  type PutObjectAclInput,
+} from './ops/acl.ts';
 import { getObjectUrl, type GetObjectUrlInput } from './ops/url.ts';
 import { uploadFile, type UploadFileInput, type UploadHandle } from './transfer/upload.ts';
 import { downloadFile, type DownloadFileInput, type DownloadHandle } from './transfer/download.ts';
@@ -178,6 +212,60 @@ export class CosClient {
   }
 
   // <ops:object>
+  /** Uploads an object in one request (`PUT Object`); verifies the server's CRC-64 by default. */
+  putObject(input: PutObjectInput): Promise<PutObjectOutput> {
+    return putObject(this, input);
+  }
+
+  /** Downloads an object or a byte range; `as` picks Blob (default), ArrayBuffer, text or a ReadableStream. */
+  getObject<A extends GetObjectAs = 'blob'>(input: GetObjectInput<A>): Promise<GetObjectOutput<GetObjectBodies[A]>> {
+    return getObject(this, input);
+  }
+
+  /** Reads an object's metadata (`HEAD Object`). */
+  headObject(input: HeadObjectInput): Promise<HeadObjectOutput> {
+    return headObject(this, input);
+  }
+
+  /** Deletes one object. */
+  deleteObject(input: DeleteObjectInput): Promise<DeleteObjectOutput> {
+    return deleteObject(this, input);
+  }
+
+  /** Deletes up to 1000 objects in one request; per-key failures are returned in `errors`. */
+  deleteObjects(input: DeleteObjectsInput): Promise<DeleteObjectsOutput> {
+    return deleteObjects(this, input);
+  }
+
+  /** Copies an object server-side, keeping (`Copy`) or replacing (`Replaced`) its metadata. */
+  copyObject(input: CopyObjectInput): Promise<CopyObjectOutput> {
+    return copyObject(this, input);
+  }
+
+  /** Appends to an appendable object at `position`; returns the next position. */
+  appendObject(input: AppendObjectInput): Promise<AppendObjectOutput> {
+    return appendObject(this, input);
+  }
+
+  /** Reads an object's ACL. */
+  getObjectAcl(input: GetObjectAclInput): Promise<GetAclOutput> {
+    return getObjectAcl(this, input);
+  }
+
+  /** Sets an object's ACL (canned ACL, grant headers or a full policy). */
+  putObjectAcl(input: PutObjectAclInput): Promise<{ requestId: string | undefined }> {
+    return putObjectAcl(this, input);
+  }
+
+  /** Reads a bucket's ACL. */
+  getBucketAcl(input?: TargetOptions): Promise<GetAclOutput> {
+    return getBucketAcl(this, input);
+  }
+
+  /** Sets a bucket's ACL (canned ACL, grant headers or a full policy). */
+  putBucketAcl(input: PutBucketAclInput): Promise<{ requestId: string | undefined }> {
+    return putBucketAcl(this, input);
+  }
   // </ops:object>
 
   // <ops:multipart>

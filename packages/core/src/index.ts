@@ -29,6 +29,42 @@ export type { AuthorizationOptions } from './auth/sign.ts';
 export { crc64, crc64Combine, Crc64, md5Hex, md5Base64, Md5 } from './checksum/index.ts';
 // </exports:checksum>
 // <exports:object>
+export { putObject, getObject, headObject, deleteObject, deleteObjects, copyObject, copySourceHeader, readObjectMetadata, MAX_DELETE_KEYS } from './ops/object.ts';
+export type {
+  TargetOptions,
+  ObjectMetadata,
+  ObjectConditions,
+  PutObjectInput,
+  PutObjectOutput,
+  GetObjectAs,
+  GetObjectBodies,
+  GetObjectInput,
+  GetObjectOutput,
+  HeadObjectInput,
+  HeadObjectOutput,
+  DeleteObjectInput,
+  DeleteObjectOutput,
+  DeleteObjectsInput,
+  DeleteObjectsOutput,
+  DeletedObject,
+  DeleteObjectError,
+  CopyObjectInput,
+  CopyObjectOutput,
+  CopySource as CopyObjectSource,
+} from './ops/object.ts';
+export { appendObject } from './ops/append.ts';
+export type { AppendObjectInput, AppendObjectOutput } from './ops/append.ts';
+export { getObjectAcl, putObjectAcl, getBucketAcl, putBucketAcl, ALL_USERS_URI } from './ops/acl.ts';
+export type {
+  AccessControlPolicy,
+  AclGrant,
+  AclGrantee,
+  AclPermission,
+  GetAclOutput,
+  GetObjectAclInput,
+  PutObjectAclInput,
+  PutBucketAclInput,
+} from './ops/acl.ts';
 // </exports:object>
 // <exports:multipart>
 // </exports:multipart>
