@@ -46,6 +46,29 @@ import {
   type PutObjectAclInput,
 } from './ops/acl.ts';
 import { getObjectUrl, type GetObjectUrlInput } from './ops/url.ts';
+import {
+  abortMultipartUpload,
+  completeMultipartUpload,
+  createMultipartUpload,
+  listMultipartUploads,
+  listParts,
+  uploadPart,
+  uploadPartCopy,
+  type AbortMultipartUploadInput,
+  type CompleteMultipartUploadInput,
+  type CompleteMultipartUploadOutput,
+  type CreateMultipartUploadInput,
+  type CreateMultipartUploadOutput,
+  type ListMultipartUploadsInput,
+  type ListMultipartUploadsOutput,
+  type ListPartsInput,
+  type ListPartsOutput,
+  type UploadPartCopyInput,
+  type UploadPartCopyOutput,
+  type UploadPartInput,
+  type UploadPartOutput,
+} from './ops/multipart.ts';
+import { listAllObjects, listObjects, listObjectsPages, type ListObjectsInput, type ListObjectsOutput, type ObjectSummary } from './ops/list.ts';
 import { uploadFile, type UploadFileInput, type UploadHandle } from './transfer/upload.ts';
 import { downloadFile, type DownloadFileInput, type DownloadHandle } from './transfer/download.ts';
 import {
@@ -269,9 +292,57 @@ export class CosClient {
   // </ops:object>
 
   // <ops:multipart>
+  /** Starts a multipart upload (`POST ?uploads`); the headers given become the final object's. */
+  createMultipartUpload(input: CreateMultipartUploadInput): Promise<CreateMultipartUploadOutput> {
+    return createMultipartUpload(this, input);
+  }
+
+  /** Uploads one part; by default verifies the server's CRC-64 of the part against the body's. */
+  uploadPart(input: UploadPartInput): Promise<UploadPartOutput> {
+    return uploadPart(this, input);
+  }
+
+  /** Copies (a byte range of) an existing object into one part. */
+  uploadPartCopy(input: UploadPartCopyInput): Promise<UploadPartCopyOutput> {
+    return uploadPartCopy(this, input);
+  }
+
+  /** Lists an upload's parts: every page merged, or one page when `maxParts`/`partNumberMarker` is given. */
+  listParts(input: ListPartsInput): Promise<ListPartsOutput> {
+    return listParts(this, input);
+  }
+
+  /** Completes an upload from its parts (sorted for you); returns the object's ETag and CRC-64. */
+  completeMultipartUpload(input: CompleteMultipartUploadInput): Promise<CompleteMultipartUploadOutput> {
+    return completeMultipartUpload(this, input);
+  }
+
+  /** Aborts an upload and frees its parts. */
+  abortMultipartUpload(input: AbortMultipartUploadInput): Promise<void> {
+    return abortMultipartUpload(this, input);
+  }
+
+  /** Lists uploads in progress: every page merged, or one page when a paging option is given. */
+  listMultipartUploads(input?: ListMultipartUploadsInput): Promise<ListMultipartUploadsOutput> {
+    return listMultipartUploads(this, input);
+  }
   // </ops:multipart>
 
   // <ops:list>
+  /** Lists one page of objects (GET Bucket); keys come back exact (url-encoded on the wire, decoded). */
+  listObjects(input?: ListObjectsInput): Promise<ListObjectsOutput> {
+    return listObjects(this, input);
+  }
+
+  /** Every page of a listing, as an async iterator (`maxKeys` is the page size). */
+  listObjectsPages(input?: ListObjectsInput): AsyncGenerator<ListObjectsOutput, void, undefined> {
+    return listObjectsPages(this, input);
+  }
+
+  /** Every object of a listing, as an async iterator (common prefixes are not yielded). */
+  listAllObjects(input?: ListObjectsInput): AsyncGenerator<ObjectSummary, void, undefined> {
+    return listAllObjects(this, input);
+  }
   // </ops:list>
 
   // <ops:bucket>

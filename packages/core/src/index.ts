@@ -67,8 +67,38 @@ export type {
 } from './ops/acl.ts';
 // </exports:object>
 // <exports:multipart>
+export {
+  createMultipartUpload,
+  uploadPart,
+  uploadPartCopy,
+  listParts,
+  completeMultipartUpload,
+  abortMultipartUpload,
+  listMultipartUploads,
+} from './ops/multipart.ts';
+export type {
+  CreateMultipartUploadInput,
+  CreateMultipartUploadOutput,
+  UploadPartInput,
+  UploadPartOutput,
+  UploadPartCopyInput,
+  UploadPartCopyOutput,
+  CopySourceConditions,
+  ListPartsInput,
+  ListPartsOutput,
+  PartSummary,
+  CompletedPart,
+  CompleteMultipartUploadInput,
+  CompleteMultipartUploadOutput,
+  AbortMultipartUploadInput,
+  ListMultipartUploadsInput,
+  ListMultipartUploadsOutput,
+  MultipartUploadSummary,
+} from './ops/multipart.ts';
 // </exports:multipart>
 // <exports:list>
+export { listObjects, listObjectsPages, listAllObjects } from './ops/list.ts';
+export type { ListObjectsInput, ListObjectsOutput, ObjectSummary, CosOwner } from './ops/list.ts';
 // </exports:list>
 // <exports:bucket>
 // </exports:bucket>

@@ -1,0 +1,482 @@
+/**
+ * The multipart family (Docs 7746, 7750, 8287, 7747, 7742, 7740, 7736): the building blocks the transfer engine
+ * drives, usable on their own.
+ */
+import type { CosClient } from '../client.ts';
+import { md5Base64 } from '../checksum/index.ts';
+import { CosClientError, invalidArgument } from '../errors.ts';
+import type { RequestBody, RetryInfo, TransferProgress, XmlNode, XmlValue } from '../http/types.ts';
+import { buildXml, decodeUrlEncoded } from '../http/xml.ts';
+import { OBJECT_HEADER_KEYS, objectHeaders, type ObjectHeaderOptions } from './headers.ts';
+import { assertPageSize, bool, checkInput, nodes, nonEmpty, num, ownerOf, targetOf, text, type CosOwner } from './list.ts';
+import { assertContentMd5, copySourceHeader, hashBody, httpDate, type CopySource, type TargetOptions } from './object.ts';
+import {
+  assertBody,
+  assertKey,
+  assertNonNegativeInteger,
+  assertPartNumber,
+  assertPrefix,
+  assertTrafficLimit,
+  assertUploadId,
+} from '../validate.ts';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Initiate
+
+/**
+ * Initiate Multipart Upload: the headers given here (type, metadata, ACL, class) become the final object's.
+ * `trafficLimit` is accepted so one header object can serve every call of an upload, but it is not sent here
+ * (Initiate has no body to throttle); pass it to `uploadPart`.
+ */
+export interface CreateMultipartUploadInput extends TargetOptions, ObjectHeaderOptions {
+  key: string;
+}
+
+export interface CreateMultipartUploadOutput {
+  uploadId: string;
+  key: string;
+  bucket: string;
+}
+
+const CREATE_KEYS = ['key', ...OBJECT_HEADER_KEYS];
+
+/** Starts a multipart upload (POST `?uploads`) and returns its `uploadId`. */
+export async function createMultipartUpload(client: CosClient, input: CreateMultipartUploadInput): Promise<CreateMultipartUploadOutput> {
+  checkInput(client, input, CREATE_KEYS, 'createMultipartUpload');
+  assertKey(input.key);
+  const headers = { ...objectHeaders(input), 'x-cos-traffic-limit': undefined };
+  const { data } = await client.request({ action: 'InitiateMultipartUpload', method: 'POST', ...targetOf(input), key: input.key, query: { uploads: '' }, headers });
+  const uploadId = text(data.UploadId);
+  if (!uploadId) throw new CosClientError('MalformedResponse', 'InitiateMultipartUpload answered without an UploadId');
+  return { uploadId, key: text(data.Key) || input.key, bucket: text(data.Bucket) };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Upload Part
+
+export interface UploadPartInput extends TargetOptions {
+  key: string;
+  uploadId: string;
+  /** 1..10000. */
+  partNumber: number;
+  body: RequestBody;
+  /** `true`: compute and send `Content-MD5` (COS answers BadDigest on a mismatch); a string is sent as given. */
+  contentMd5?: boolean | string;
+  /** Bandwidth cap in bit/s (819200..838860800). */
+  trafficLimit?: number;
+  /** Compare the server's `x-cos-hash-crc64ecma` with the body's CRC-64 (`ChecksumMismatch` if they differ). @default true */
+  verifyCrc64?: boolean;
+  /** The body's CRC-64 if you already have it (e.g. from a hash worker): it is not computed again. */
+  crc64?: string;
+  onProgress?: (progress: TransferProgress) => void;
+  /** Called before each retry of this part (e.g. to notice throttling: `info.throttled`). */
+  onRetry?: (info: RetryInfo) => void;
+}
+
+export interface UploadPartOutput {
+  /** With quotes, as COS sends it; pass it to `completeMultipartUpload`. */
+  etag: string;
+  /** The part's CRC-64 (the server's, else the local one); `undefined` only when neither is known. */
+  crc64: string | undefined;
+}
+
+const UPLOAD_PART_KEYS = ['key', 'uploadId', 'partNumber', 'body', 'contentMd5', 'trafficLimit', 'verifyCrc64', 'crc64', 'onProgress', 'onRetry'];
+/** A header the browser could not read because the bucket's CORS rule does not expose it. */
+function missingHeader(action: string, name: string, hint = ''): CosClientError {
+  return new CosClientError(
+    'CorsHeaderMissing',
+    `${action} response has no readable ${name} header: add ${name} to the bucket's CORS ExposeHeader${hint}`,
+  );
+}
+
+/**
+ * Uploads one part (PUT `?partNumber&uploadId`). By default the part's CRC-64 is computed while it uploads and
+ * compared with the server's `x-cos-hash-crc64ecma`.
+ */
+export async function uploadPart(client: CosClient, input: UploadPartInput): Promise<UploadPartOutput> {
+  checkInput(client, input, UPLOAD_PART_KEYS, 'uploadPart');
+  assertKey(input.key);
+  assertUploadId(input.uploadId);
+  assertPartNumber(input.partNumber);
+  assertBody(input.body);
+  assertTrafficLimit(input.trafficLimit);
+  const { contentMd5, crc64: knownCrc } = input;
+  assertContentMd5(contentMd5);
+  if (knownCrc !== undefined && (typeof knownCrc !== 'string' || !/^\d{1,20}$/.test(knownCrc))) {
+    throw invalidArgument(`crc64 must be the unsigned decimal CRC-64 string; got ${JSON.stringify(knownCrc)}`);
+  }
+  const verify = input.verifyCrc64 ?? true;
+  let md5 = typeof contentMd5 === 'string' ? contentMd5 : undefined;
+  let local: Promise<string | undefined> = Promise.resolve(knownCrc);
+  if (contentMd5 === true) {
+    // Content-MD5 must be in the headers, so this one hash pass happens before the upload.
+    const h = await hashBody(client, input.body, { md5: true, signal: input.signal });
+    md5 = h.md5;
+    local = Promise.resolve(knownCrc ?? h.crc64);
+  } else if (verify && knownCrc === undefined) {
+    // Hash while the bytes upload instead of before: the part costs max(hash, upload), not the sum.
+    local = hashBody(client, input.body, { md5: false, signal: input.signal }).then((h) => h.crc64);
+  }
+  const [response, ours] = await Promise.all([
+    client.request({
+      action: 'UploadPart',
+      method: 'PUT',
+      ...targetOf(input),
+      key: input.key,
+      query: { partNumber: input.partNumber, uploadId: input.uploadId },
+      headers: {
+        'Content-MD5': md5,
+        'x-cos-traffic-limit': input.trafficLimit === undefined ? undefined : String(input.trafficLimit),
+      },
+      body: input.body,
+      responseType: 'none',
+      onUploadProgress: input.onProgress,
+      onRetry: input.onRetry,
+    }),
+    local,
+  ]);
+  const etag = response.headers.get('ETag');
+  if (!etag) throw missingHeader('UploadPart', 'ETag');
+  const theirs = response.headers.get('x-cos-hash-crc64ecma') ?? undefined;
+  if (verify) {
+    if (theirs === undefined) throw missingHeader('UploadPart', 'x-cos-hash-crc64ecma', ', or pass verifyCrc64: false');
+    if (theirs !== ours) {
+      throw new CosClientError(
+        'ChecksumMismatch',
+        `part ${input.partNumber} of ${JSON.stringify(input.key)}: the server stored CRC-64 ${theirs} but the body's is ${String(ours)}`,
+      );
+    }
+  }
+  return { etag, crc64: theirs ?? ours };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Upload Part - Copy
+
+/** `x-cos-copy-source-If-*`: the copy fails with 412 PreconditionFailed when they do not hold. */
+export interface CopySourceConditions {
+  sourceIfMatch?: string;
+  sourceIfNoneMatch?: string;
+  sourceIfModifiedSince?: string | Date;
+  sourceIfUnmodifiedSince?: string | Date;
+}
+
+export interface UploadPartCopyInput extends TargetOptions, CopySourceConditions {
+  key: string;
+  uploadId: string;
+  partNumber: number;
+  /** `{ bucket?, region?, key, versionId? }` (bucket/region default to the destination's) or the SDKs' string form. */
+  source: string | CopySource;
+  /** Inclusive byte range of the source; the whole source by default. */
+  range?: { start: number; end: number };
+}
+
+export interface UploadPartCopyOutput {
+  etag: string;
+  crc64: string | undefined;
+  lastModified: Date;
+}
+
+const CONDITION_KEYS = ['sourceIfMatch', 'sourceIfNoneMatch', 'sourceIfModifiedSince', 'sourceIfUnmodifiedSince'];
+
+/** Copies (a range of) an existing object into one part (PUT `?partNumber&uploadId` with `x-cos-copy-source`). */
+export async function uploadPartCopy(client: CosClient, input: UploadPartCopyInput): Promise<UploadPartCopyOutput> {
+  checkInput(client, input, ['key', 'uploadId', 'partNumber', 'source', 'range', ...CONDITION_KEYS], 'uploadPartCopy');
+  assertKey(input.key);
+  assertUploadId(input.uploadId);
+  assertPartNumber(input.partNumber);
+  const source = copySourceHeader(input.source, {
+    bucket: input.bucket ?? client.options.bucket,
+    region: input.region ?? client.options.region,
+  });
+  let range: string | undefined;
+  if (input.range !== undefined) {
+    const { start, end } = input.range;
+    assertNonNegativeInteger(start, 'range.start');
+    assertNonNegativeInteger(end, 'range.end');
+    if (start > end) throw invalidArgument(`range.start (${start}) must not be after range.end (${end}); both are inclusive`);
+    range = `bytes=${start}-${end}`;
+  }
+  const response = await client.request({
+    action: 'UploadPartCopy',
+    method: 'PUT',
+    ...targetOf(input),
+    key: input.key,
+    query: { partNumber: input.partNumber, uploadId: input.uploadId },
+    headers: {
+      'x-cos-copy-source': source,
+      'x-cos-copy-source-range': range,
+      'x-cos-copy-source-If-Match': input.sourceIfMatch,
+      'x-cos-copy-source-If-None-Match': input.sourceIfNoneMatch,
+      'x-cos-copy-source-If-Modified-Since': httpDate(input.sourceIfModifiedSince, 'sourceIfModifiedSince'),
+      'x-cos-copy-source-If-Unmodified-Since': httpDate(input.sourceIfUnmodifiedSince, 'sourceIfUnmodifiedSince'),
+    },
+  });
+  const { data } = response;
+  return {
+    etag: text(data.ETag),
+    crc64: response.headers.get('x-cos-hash-crc64ecma') ?? (text(data.CRC64) || undefined),
+    lastModified: new Date(text(data.LastModified)),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// List Parts
+
+export interface ListPartsInput extends TargetOptions {
+  key: string;
+  uploadId: string;
+  /** Page size 1..1000. Passing it (or `partNumberMarker`) returns that one page instead of every part. */
+  maxParts?: number;
+  /** List parts after this part number. Passing it returns one page. */
+  partNumberMarker?: number;
+}
+
+/** A stored part. */
+export interface PartSummary {
+  partNumber: number;
+  etag: string;
+  size: number;
+  lastModified: Date;
+}
+
+export interface ListPartsOutput {
+  bucket: string;
+  key: string;
+  uploadId: string;
+  parts: PartSummary[];
+  initiator: CosOwner | undefined;
+  owner: CosOwner | undefined;
+  storageClass: string;
+  /** `false` when every page was merged. */
+  isTruncated: boolean;
+  /** Where the next page starts, when `isTruncated`. */
+  nextPartNumberMarker: number | undefined;
+}
+
+/** Lists the parts of an upload: every page merged by default, or one page when paging options are given. */
+export async function listParts(client: CosClient, input: ListPartsInput): Promise<ListPartsOutput> {
+  checkInput(client, input, ['key', 'uploadId', 'maxParts', 'partNumberMarker'], 'listParts');
+  assertKey(input.key);
+  assertUploadId(input.uploadId);
+  assertPageSize(input.maxParts, 'maxParts');
+  if (input.partNumberMarker !== undefined) assertNonNegativeInteger(input.partNumberMarker, 'partNumberMarker');
+  const onePage = input.maxParts !== undefined || input.partNumberMarker !== undefined;
+  let marker = input.partNumberMarker;
+  let result: ListPartsOutput | undefined;
+  for (;;) {
+    const { data } = await client.request({
+      action: 'ListParts',
+      method: 'GET',
+      ...targetOf(input),
+      key: input.key,
+      query: { uploadId: input.uploadId, 'max-parts': input.maxParts, 'part-number-marker': marker },
+    });
+    const parts = nodes(data.Part).map(
+      (p): PartSummary => ({
+        partNumber: num(p.PartNumber) ?? 0,
+        etag: text(p.ETag),
+        size: num(p.Size) ?? 0,
+        lastModified: new Date(text(p.LastModified)),
+      }),
+    );
+    const isTruncated = bool(data.IsTruncated);
+    const next = num(data.NextPartNumberMarker);
+    if (result) result.parts.push(...parts);
+    else {
+      result = {
+        bucket: text(data.Bucket),
+        key: input.key,
+        uploadId: text(data.UploadId) || input.uploadId,
+        parts,
+        initiator: ownerOf(data.Initiator),
+        owner: ownerOf(data.Owner),
+        storageClass: text(data.StorageClass) || 'STANDARD',
+        isTruncated: false,
+        nextPartNumberMarker: undefined,
+      };
+    }
+    if (onePage) return { ...result, isTruncated, nextPartNumberMarker: isTruncated ? next : undefined };
+    if (!isTruncated) return result;
+    if (next === undefined || next <= (marker ?? 0)) {
+      throw new CosClientError('MalformedResponse', `ListParts answered a truncated page without a new NextPartNumberMarker (after ${marker ?? 0})`);
+    }
+    marker = next;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Complete / Abort
+
+export interface CompletedPart {
+  partNumber: number;
+  /** As `uploadPart` returned it; quotes are added when missing. */
+  etag: string;
+}
+
+export interface CompleteMultipartUploadInput extends TargetOptions {
+  key: string;
+  uploadId: string;
+  /** Every part of the object, in any order (they are sent sorted). Extra fields (size, crc64) are ignored. */
+  parts: readonly CompletedPart[];
+}
+
+export interface CompleteMultipartUploadOutput {
+  location: string;
+  bucket: string;
+  key: string;
+  /** Opaque (`"<hex>-<parts>"`): verify integrity with `crc64`, not the ETag. */
+  etag: string;
+  /** The whole object's CRC-64 from `x-cos-hash-crc64ecma`. */
+  crc64: string | undefined;
+  versionId: string | undefined;
+}
+
+/**
+ * Completes an upload (POST `?uploadId` with the part list). Real COS may stream whitespace before the XML and
+ * may answer 200 with an `<Error>` body: the first is tolerated, the second rejects like any error.
+ */
+export async function completeMultipartUpload(client: CosClient, input: CompleteMultipartUploadInput): Promise<CompleteMultipartUploadOutput> {
+  checkInput(client, input, ['key', 'uploadId', 'parts'], 'completeMultipartUpload');
+  assertKey(input.key);
+  assertUploadId(input.uploadId);
+  if (!Array.isArray(input.parts) || input.parts.length === 0) throw invalidArgument('parts must be a non-empty array of { partNumber, etag }');
+  const seen = new Set<number>();
+  for (const part of input.parts) {
+    if (typeof part !== 'object' || part === null) throw invalidArgument('each part must be { partNumber, etag }');
+    assertPartNumber(part.partNumber);
+    if (typeof part.etag !== 'string' || part.etag.replace(/"/g, '') === '') throw invalidArgument(`part ${part.partNumber} needs its etag`);
+    if (seen.has(part.partNumber)) throw invalidArgument(`part ${part.partNumber} is listed twice`);
+    seen.add(part.partNumber);
+  }
+  const sorted = [...input.parts].sort((a, b) => a.partNumber - b.partNumber);
+  const body = buildXml('CompleteMultipartUpload', {
+    Part: sorted.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag.startsWith('"') ? p.etag : `"${p.etag}"` })),
+  });
+  const response = await client.request({
+    action: 'CompleteMultipartUpload',
+    method: 'POST',
+    ...targetOf(input),
+    key: input.key,
+    query: { uploadId: input.uploadId },
+    headers: { 'Content-Type': 'application/xml', 'Content-MD5': md5Base64(body) },
+    body,
+  });
+  const { data, headers } = response;
+  return {
+    location: text(data.Location),
+    bucket: text(data.Bucket),
+    key: text(data.Key) || input.key,
+    etag: text(data.ETag),
+    crc64: headers.get('x-cos-hash-crc64ecma') ?? undefined,
+    versionId: headers.get('x-cos-version-id') ?? undefined,
+  };
+}
+
+export interface AbortMultipartUploadInput extends TargetOptions {
+  key: string;
+  uploadId: string;
+}
+
+/** Aborts an upload and frees its parts (DELETE `?uploadId`). */
+export async function abortMultipartUpload(client: CosClient, input: AbortMultipartUploadInput): Promise<void> {
+  checkInput(client, input, ['key', 'uploadId'], 'abortMultipartUpload');
+  assertKey(input.key);
+  assertUploadId(input.uploadId);
+  await client.request({
+    action: 'AbortMultipartUpload',
+    method: 'DELETE',
+    ...targetOf(input),
+    key: input.key,
+    query: { uploadId: input.uploadId },
+    responseType: 'none',
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// List Multipart Uploads
+
+export interface ListMultipartUploadsInput extends TargetOptions {
+  prefix?: string;
+  delimiter?: string;
+  /** With `uploadIdMarker`: start after this key (and upload). Passing any paging option returns one page. */
+  keyMarker?: string;
+  uploadIdMarker?: string;
+  /** Page size 1..1000; passing it returns one page. */
+  maxUploads?: number;
+}
+
+/** An upload in progress. */
+export interface MultipartUploadSummary {
+  key: string;
+  uploadId: string;
+  initiated: Date;
+  storageClass: string;
+  initiator: CosOwner | undefined;
+  owner: CosOwner | undefined;
+}
+
+export interface ListMultipartUploadsOutput {
+  uploads: MultipartUploadSummary[];
+  commonPrefixes: string[];
+  /** `false` when every page was merged. */
+  isTruncated: boolean;
+  nextKeyMarker: string | undefined;
+  nextUploadIdMarker: string | undefined;
+}
+
+/** Lists uploads in progress (GET `?uploads`): every page merged by default, or one page with paging options. */
+export async function listMultipartUploads(client: CosClient, input: ListMultipartUploadsInput = {}): Promise<ListMultipartUploadsOutput> {
+  checkInput(client, input, ['prefix', 'delimiter', 'keyMarker', 'uploadIdMarker', 'maxUploads'], 'listMultipartUploads');
+  if (input.prefix !== undefined) assertPrefix(input.prefix);
+  if (input.delimiter !== undefined && (typeof input.delimiter !== 'string' || [...input.delimiter].length !== 1)) {
+    throw invalidArgument(`delimiter must be a single character; got ${JSON.stringify(input.delimiter)}`);
+  }
+  for (const name of ['keyMarker', 'uploadIdMarker'] as const) {
+    if (input[name] !== undefined && typeof input[name] !== 'string') throw invalidArgument(`${name} must be a string`);
+  }
+  assertPageSize(input.maxUploads, 'maxUploads');
+  const onePage = input.maxUploads !== undefined || input.keyMarker !== undefined || input.uploadIdMarker !== undefined;
+  const out: ListMultipartUploadsOutput = { uploads: [], commonPrefixes: [], isTruncated: false, nextKeyMarker: undefined, nextUploadIdMarker: undefined };
+  let keyMarker = nonEmpty(input.keyMarker);
+  let uploadIdMarker = nonEmpty(input.uploadIdMarker);
+  for (;;) {
+    const { data } = await client.request({
+      action: 'ListMultipartUploads',
+      method: 'GET',
+      ...targetOf(input),
+      query: {
+        uploads: '',
+        prefix: nonEmpty(input.prefix),
+        delimiter: input.delimiter,
+        'key-marker': keyMarker,
+        'upload-id-marker': uploadIdMarker,
+        'max-uploads': input.maxUploads,
+        'encoding-type': 'url',
+      },
+    });
+    const encoding = text(data['Encoding-Type'] ?? data.EncodingType) || 'url';
+    const decode = (value: XmlValue | undefined): string => decodeUrlEncoded(text(value), encoding);
+    for (const u of nodes(data.Upload)) {
+      out.uploads.push({
+        key: decode(u.Key),
+        uploadId: text(u.UploadId),
+        initiated: new Date(text(u.Initiated)),
+        storageClass: text(u.StorageClass) || 'STANDARD',
+        initiator: ownerOf(u.Initiator),
+        owner: ownerOf(u.Owner),
+      });
+    }
+    out.commonPrefixes.push(...nodes(data.CommonPrefixes).map((p: XmlNode) => decode(p.Prefix)));
+    const isTruncated = bool(data.IsTruncated);
+    const nextKey = decode(data.NextKeyMarker) || undefined;
+    const nextId = text(data.NextUploadIdMarker) || undefined;
+    if (onePage) return { ...out, isTruncated, nextKeyMarker: isTruncated ? nextKey : undefined, nextUploadIdMarker: isTruncated ? nextId : undefined };
+    if (!isTruncated) return out;
+    if (nextKey === undefined || (nextKey === keyMarker && nextId === uploadIdMarker)) {
+      throw new CosClientError('MalformedResponse', 'ListMultipartUploads answered a truncated page without new markers');
+    }
+    keyMarker = nextKey;
+    uploadIdMarker = nextId;
+  }
+}
