@@ -108,6 +108,36 @@ describe('scripted failures', () => {
   });
 });
 
+describe('cancellation', () => {
+  it('rejects with signal.reason, before sending when already aborted and mid-download otherwise', async () => {
+    const reason = new Error('user cancelled');
+    const aborted = AbortSignal.abort(reason);
+    const log = await recordRequests();
+    for (const call of [
+      () => client.putObject({ key: `${run}abort`, body: 'x', signal: aborted }),
+      () => client.getObject({ key: `${run}abort`, signal: aborted }),
+      () => client.headObject({ key: `${run}abort`, signal: aborted }),
+      () => client.deleteObjects({ keys: ['a'], signal: aborted }),
+      () => client.appendObject({ key: `${run}abort`, position: 0, body: 'x', signal: aborted }),
+      () => client.getObjectAcl({ key: `${run}abort`, signal: aborted }),
+    ]) {
+      expect(await call().catch((e: unknown) => e)).to.equal(reason);
+    }
+    log.stop();
+    expect(log.requests).to.deep.equal([]);
+
+    const key = `${run}abort-stream.bin`;
+    // Larger than Chromium's fetch data pipe, so the body cannot have finished arriving after one read.
+    await client.putObject({ key, body: new Uint8Array(8 * 1024 * 1024) });
+    const controller = new AbortController();
+    const { body } = await client.getObject({ key, as: 'stream', signal: controller.signal });
+    const reader = body.getReader();
+    await reader.read();
+    controller.abort(reason);
+    expect(await reader.read().then(() => reader.read()).then(() => 'read on', (e: unknown) => e)).to.equal(reason);
+  });
+});
+
 /** Temporary keys for `policy` from the emulator's dev STS endpoint, signed with the permanent key. */
 async function mintTemporaryKeys(policy: unknown) {
   const body = JSON.stringify({ policy, durationSeconds: 900 });
