@@ -69,7 +69,7 @@ describe('downloadFile: whole and ranged', () => {
       }),
     );
     const before = (await stats(env)).requests.GetObject ?? 0;
-    const chunks: Uint8Array[] = [];
+    const chunks: Uint8Array<ArrayBuffer>[] = [];
     let written = 0;
     let worstLead = 0;
     const output = new WritableStream<Uint8Array>({
