@@ -29,4 +29,25 @@ export type {
 } from './queue/index.ts';
 // </exports:queue>
 // <exports:element>
+export { CosUploader } from './element/cos-uploader.component.ts';
+export type { AddFilesInput } from './element/cos-uploader.component.ts';
+export type {
+  CosUploaderEventMap,
+  CosFileAddedDetail,
+  CosFileRejectedDetail,
+  CosBeforeUploadDetail,
+  CosProgressDetail,
+  CosUploadSuccessDetail,
+  CosUploadErrorDetail,
+  CosQueueCompleteDetail,
+} from './element/events.ts';
+export { en, zhCN } from './element/locales/index.ts';
+export type { CosUploaderStrings, CosUploaderStringOverrides, RejectionReason } from './element/locales/index.ts';
+export { parseSize } from './element/format.ts';
+export { expandKeyTemplate, safePath, DEFAULT_KEY_TEMPLATE } from './element/keys.ts';
+export type { KeyContext } from './element/keys.ts';
+export { matchesAccept } from './element/rules.ts';
+export { filesFromSource, collectEntries } from './element/drop.ts';
+export type { FileCandidate } from './element/rules.ts';
+export type { EntryLike, DropSource } from './element/drop.ts';
 // </exports:element>
