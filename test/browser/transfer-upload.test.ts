@@ -3,7 +3,7 @@
  * and whole, events and progress, input errors before any request.
  */
 import { expect } from 'chai';
-import { crc64, isCosClientError, type CosClient, type UploadState } from '@coskit/core';
+import { crc64, isCosClientError, SimplePartLimiter, type CosClient, type UploadState } from '@coskit/core';
 import type { TestEnv } from '../support/env.ts';
 import { effectivePartSize } from '../../packages/core/src/transfer/upload-plan.ts';
 import { countRequests, emulatorClient, fileOf, MiB, runPrefix, sameBytes, setFaults } from './transfer-helpers.ts';
@@ -162,6 +162,35 @@ describe('uploadFile: integrity', () => {
     const head = await client.headObject({ key });
     expect(head.contentType).to.equal('image/png');
     expect(head.size).to.equal(2 * MiB);
+  });
+});
+
+describe('uploadFile: shared part budget and lost answers', () => {
+  it('a shared limiter caps the parts in flight across uploads', async () => {
+    await setFaults(env, [{ kind: 'delay', op: 'UploadPart', delayMs: 100 }]);
+    const limiter = new SimplePartLimiter(2);
+    let peak = 0;
+    const watch = setInterval(() => (peak = Math.max(peak, limiter.inFlight)), 5);
+    const files = [fileOf(3 * MiB, 15), fileOf(3 * MiB, 16)];
+    try {
+      await Promise.all(
+        files.map((file, i) => client.uploadFile({ key: `${run}limited-${i}`, file, sliceThreshold: 1 * MiB, partSize: 1 * MiB, concurrency: 3, limiter }).done),
+      );
+    } finally {
+      clearInterval(watch);
+    }
+    expect(peak).to.equal(2);
+    expect(limiter.inFlight).to.equal(0);
+  });
+
+  it('a Complete whose answer was lost (retried into NoSuchUpload) is confirmed by the object CRC-64', async () => {
+    const file = fileOf(2 * MiB + 1, 17);
+    const key = `${run}lost-complete`;
+    await setFaults(env, [{ kind: 'lostResponse', op: 'CompleteMultipartUpload', count: 1 }]);
+    const { value: result, count } = await countRequests(env, () => client.uploadFile({ key, file, sliceThreshold: 1 * MiB, partSize: 1 * MiB }).done);
+    expect(count('CompleteMultipartUpload')).to.equal(2);
+    expect(result.crc64).to.equal(crc64(new Uint8Array(await file.arrayBuffer())));
+    await roundTrip(file, key);
   });
 });
 

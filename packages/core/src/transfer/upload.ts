@@ -19,7 +19,12 @@ import { adoptFromServer, effectivePartSize, planParts, resumeFromRecord, sameEt
 
 const MiB = 1024 * 1024;
 
-/** States of an upload, in the order they usually happen. */
+/**
+ * States of an upload, in the order they usually happen: `preparing` (fingerprint, resume lookup, create),
+ * `hashing` (only when Content-MD5 must be known before a simple PUT; parts are hashed as they go),
+ * `uploading`, `paused`, `completing` (multipart Complete and the whole-object CRC check), then one of
+ * `done` / `failed` / `aborted`.
+ */
 export type UploadState = 'preparing' | 'hashing' | 'uploading' | 'paused' | 'completing' | 'done' | 'failed' | 'aborted';
 
 export interface UploadFileInput extends ObjectHeaderOptions {
