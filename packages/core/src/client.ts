@@ -81,6 +81,47 @@ import {
   type UploadFilesResult,
   type UploadFolderInput,
 } from './transfer/batch.ts';
+import {
+  createBucket,
+  deleteBucket,
+  deleteBucketCors,
+  deleteBucketLifecycle,
+  getBucketCors,
+  getBucketLifecycle,
+  headBucket,
+  listBuckets,
+  putBucketCors,
+  putBucketLifecycle,
+  type CreateBucketInput,
+  type CreateBucketOutput,
+  type GetBucketCorsOutput,
+  type GetBucketLifecycleOutput,
+  type HeadBucketOutput,
+  type ListBucketsInput,
+  type ListBucketsOutput,
+  type PutBucketCorsInput,
+  type PutBucketLifecycleInput,
+} from './ops/bucket.ts';
+import {
+  createFolder,
+  deleteFolder,
+  listFolder,
+  statFolder,
+  statObject,
+  updateObjectMeta,
+  type CreateFolderInput,
+  type CreateFolderOutput,
+  type DeleteFolderInput,
+  type DeleteFolderOutput,
+  type ListFolderInput,
+  type ListFolderOutput,
+  type StatFolderInput,
+  type StatFolderOutput,
+  type StatObjectInput,
+  type StatObjectOutput,
+  type UpdateObjectMetaInput,
+  type UpdateObjectMetaOutput,
+} from './ops/folder.ts';
 // </imports>
 
 export interface RetryOptions {
@@ -346,9 +387,87 @@ export class CosClient {
   // </ops:list>
 
   // <ops:bucket>
+  /** Creates a bucket (default: the client's), with an optional canned ACL and grants. */
+  createBucket(input?: CreateBucketInput): Promise<CreateBucketOutput> {
+    return createBucket(this, input);
+  }
+
+  /** Deletes an empty bucket; one with objects or uploads rejects with `BucketNotEmpty`. */
+  deleteBucket(input?: TargetOptions): Promise<void> {
+    return deleteBucket(this, input);
+  }
+
+  /** Resolves `{ exists: true, region }` for an accessible bucket; a missing one rejects with `NoSuchBucket`. */
+  headBucket(input?: TargetOptions): Promise<HeadBucketOutput> {
+    return headBucket(this, input);
+  }
+
+  /** Lists the account's buckets (GET Service). */
+  listBuckets(input?: ListBucketsInput): Promise<ListBucketsOutput> {
+    return listBuckets(this, input);
+  }
+
+  /** Replaces the bucket's CORS rules. */
+  putBucketCors(input: PutBucketCorsInput): Promise<void> {
+    return putBucketCors(this, input);
+  }
+
+  /** Reads the bucket's CORS rules (`rules: []` when none are configured). */
+  getBucketCors(input?: TargetOptions): Promise<GetBucketCorsOutput> {
+    return getBucketCors(this, input);
+  }
+
+  /** Removes the bucket's CORS configuration (browsers then can no longer call the bucket). */
+  deleteBucketCors(input?: TargetOptions): Promise<void> {
+    return deleteBucketCors(this, input);
+  }
+
+  /** Replaces the bucket's lifecycle rules. */
+  putBucketLifecycle(input: PutBucketLifecycleInput): Promise<void> {
+    return putBucketLifecycle(this, input);
+  }
+
+  /** Reads the bucket's lifecycle rules (`rules: []` when none are configured). */
+  getBucketLifecycle(input?: TargetOptions): Promise<GetBucketLifecycleOutput> {
+    return getBucketLifecycle(this, input);
+  }
+
+  /** Removes the bucket's lifecycle configuration. */
+  deleteBucketLifecycle(input?: TargetOptions): Promise<void> {
+    return deleteBucketLifecycle(this, input);
+  }
   // </ops:bucket>
 
   // <ops:folder>
+  /** Creates a folder: the empty marker object `prefix/`. */
+  createFolder(input: CreateFolderInput): Promise<CreateFolderOutput> {
+    return createFolder(this, input);
+  }
+
+  /** Lists one level of a folder (sub-folders and files), one page at a time. */
+  listFolder(input: ListFolderInput): Promise<ListFolderOutput> {
+    return listFolder(this, input);
+  }
+
+  /** Whether a folder exists (marker object or any key under it). */
+  statFolder(input: StatFolderInput): Promise<StatFolderOutput> {
+    return statFolder(this, input);
+  }
+
+  /** An object's size, type, dates, checksums and metadata. */
+  statObject(input: StatObjectInput): Promise<StatObjectOutput> {
+    return statObject(this, input);
+  }
+
+  /** Replaces an object's metadata (copy onto itself with `Replaced`); unspecified content headers are cleared. */
+  updateObjectMeta(input: UpdateObjectMetaInput): Promise<UpdateObjectMetaOutput> {
+    return updateObjectMeta(this, input);
+  }
+
+  /** Deletes a folder: an empty one by default, everything under it with `recursive: true`. */
+  deleteFolder(input: DeleteFolderInput): Promise<DeleteFolderOutput> {
+    return deleteFolder(this, input);
+  }
   // </ops:folder>
 
   // <ops:url>

@@ -101,8 +101,53 @@ export { listObjects, listObjectsPages, listAllObjects } from './ops/list.ts';
 export type { ListObjectsInput, ListObjectsOutput, ObjectSummary, CosOwner } from './ops/list.ts';
 // </exports:list>
 // <exports:bucket>
+export {
+  createBucket,
+  deleteBucket,
+  headBucket,
+  listBuckets,
+  putBucketCors,
+  getBucketCors,
+  deleteBucketCors,
+  putBucketLifecycle,
+  getBucketLifecycle,
+  deleteBucketLifecycle,
+} from './ops/bucket.ts';
+export type {
+  CreateBucketInput,
+  CreateBucketOutput,
+  HeadBucketOutput,
+  ListBucketsInput,
+  ListBucketsOutput,
+  BucketSummary,
+  CorsMethod,
+  CorsRule,
+  PutBucketCorsInput,
+  GetBucketCorsOutput,
+  LifecycleRule,
+  LifecycleWhen,
+  LifecycleTransition,
+  PutBucketLifecycleInput,
+  GetBucketLifecycleOutput,
+} from './ops/bucket.ts';
 // </exports:bucket>
 // <exports:folder>
+export { createFolder, listFolder, statFolder, statObject, updateObjectMeta, deleteFolder } from './ops/folder.ts';
+export type {
+  CreateFolderInput,
+  CreateFolderOutput,
+  ListFolderInput,
+  ListFolderOutput,
+  StatFolderInput,
+  StatFolderOutput,
+  StatObjectInput,
+  StatObjectOutput,
+  UpdateObjectMetaInput,
+  UpdateObjectMetaOutput,
+  DeleteFolderInput,
+  DeleteFolderOutput,
+  DeleteFolderProgress,
+} from './ops/folder.ts';
 // </exports:folder>
 // <exports:url>
 export type { GetObjectUrlInput } from './ops/url.ts';
