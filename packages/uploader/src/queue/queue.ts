@@ -5,19 +5,14 @@
  * Each item is a small state machine driven by its upload handle's state; the queue only decides when a handle
  * starts (or resumes) and translates the handle's outcome into item states and events.
  */
-import { CosClientError, isCosServiceError, type CosClient, type Hasher, type ResumeStore, type UploadFileResult, type UploadHandle, type UploadRecord, type UploadState } from '@coskit/core';
-import { IndexedDbResumeStore } from '../resume/idb-store.ts';
-import { fileFromHandle, handleIdFor, handleIdForRecord } from '../resume/file-handle.ts';
-import { WorkerHasher } from '../workers/pool.ts';
+import type { CosClient, UploadFileResult, UploadHandle, UploadRecord } from '@coskit/core';
+import { QueueEvents } from './events.ts';
 import { AdaptivePartLimiter } from './limiter.ts';
+import { bad, itemState, normalizeQueueOptions, type NormalizedQueueOptions } from './options.ts';
 import { doneProgress, idleProgress, totalProgress } from './progress.ts';
-import type { QueueFileInput, QueueItem, QueueItemState, QueueProgress, QueueUploadOptions, UploadQueueEventMap, UploadQueueOptions } from './types.ts';
+import { ResumeLinks } from './resume-links.ts';
+import type { QueueFileInput, QueueItem, QueueItemState, QueueProgress, UploadQueueOptions } from './types.ts';
 
-const DEFAULTS = Object.freeze({ concurrency: 3, partBudget: 6, autoStart: true, prefix: '', pauseWhenOffline: true });
-const OPTION_KEYS: readonly string[] = ['client', 'concurrency', 'partBudget', 'hasher', 'resumeStore', 'autoStart', 'prefix', 'keyFor', 'uploadOptions', 'pauseWhenOffline'];
-const OWNED_UPLOAD_KEYS: readonly string[] = ['key', 'file', 'signal', 'onProgress', 'onStateChange', 'limiter', 'hasher', 'resumeStore'];
-/** Queue-wide `progress` events at most this often (item handles already throttle to 500 ms / 1 MiB each). */
-const PROGRESS_MS = 100;
 const FINAL: ReadonlySet<QueueItemState> = new Set(['done', 'failed', 'canceled']);
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -32,65 +27,30 @@ interface Entry {
   offlinePaused: boolean;
 }
 
-const bad = (message: string): CosClientError => new CosClientError('InvalidArgument', message);
-const positive = (v: unknown, name: string): void => {
-  if (v !== undefined && (!Number.isInteger(v) || (v as number) < 1)) throw bad(`UploadQueue ${name} must be a positive integer; got ${String(v)}`);
-};
-
-/** Maps the engine's states onto the queue's fewer ones. */
-function itemState(state: UploadState): QueueItemState | undefined {
-  if (state === 'preparing' || state === 'hashing') return 'hashing';
-  if (state === 'uploading' || state === 'completing') return 'uploading';
-  if (state === 'paused') return 'paused';
-  return undefined; // done / failed / aborted arrive through `done`.
-}
-
 /** A multi-file upload queue (see the module comment); an `EventTarget` with the events of `UploadQueueEventMap`. */
-export class UploadQueue extends EventTarget {
+export class UploadQueue extends QueueEvents {
   readonly client: CosClient;
   /** The shared part budget (observe its `change` events to see throttling). */
   readonly limiter: AdaptivePartLimiter;
-  private readonly concurrency: number;
-  private readonly hasher: Hasher;
-  private readonly ownsHasher: boolean;
-  private readonly store: ResumeStore | undefined;
-  private readonly autoStart: boolean;
-  private readonly prefix: string;
-  private readonly keyFor: ((file: File, relativePath: string) => string) | undefined;
-  private readonly uploadOptions: QueueUploadOptions;
+  private readonly o: NormalizedQueueOptions;
+  private readonly links: ResumeLinks;
   private readonly entries: Entry[] = [];
   private readonly idPrefix = Math.random().toString(36).slice(2, 8);
   private nextId = 1;
   private started: boolean;
   private offline = false;
-  private lastProgressAt = -Infinity;
   private settledSinceComplete = false;
   private readonly listening: boolean;
 
   constructor(options: UploadQueueOptions) {
     super();
-    if (typeof options !== 'object' || options === null) throw bad('UploadQueue takes an options object');
-    for (const name of Object.keys(options)) if (!OPTION_KEYS.includes(name)) throw bad(`UploadQueue: unknown option "${name}"`);
-    if (typeof options.client?.uploadFile !== 'function') throw bad('UploadQueue needs `client`, a CosClient');
-    positive(options.concurrency, 'concurrency');
-    positive(options.partBudget, 'partBudget');
-    if (options.keyFor !== undefined && typeof options.keyFor !== 'function') throw bad('UploadQueue keyFor must be a function');
-    if (options.prefix !== undefined && typeof options.prefix !== 'string') throw bad('UploadQueue prefix must be a string');
-    for (const name of Object.keys(options.uploadOptions ?? {})) {
-      if (OWNED_UPLOAD_KEYS.includes(name)) throw bad(`UploadQueue uploadOptions.${name} is set by the queue (use the queue's own option or the item)`);
-    }
-    this.client = options.client;
-    this.concurrency = options.concurrency ?? DEFAULTS.concurrency;
-    this.limiter = new AdaptivePartLimiter({ max: options.partBudget ?? DEFAULTS.partBudget });
-    this.ownsHasher = options.hasher === undefined;
-    this.hasher = options.hasher ?? new WorkerHasher();
-    this.store = options.resumeStore === false ? undefined : (options.resumeStore ?? new IndexedDbResumeStore());
-    this.autoStart = options.autoStart ?? DEFAULTS.autoStart;
-    this.started = this.autoStart;
-    this.prefix = options.prefix ?? DEFAULTS.prefix;
-    this.keyFor = options.keyFor;
-    this.uploadOptions = { ...options.uploadOptions };
-    this.listening = (options.pauseWhenOffline ?? DEFAULTS.pauseWhenOffline) && typeof globalThis.addEventListener === 'function';
+    this.o = normalizeQueueOptions(options);
+    this.client = this.o.client;
+    this.limiter = new AdaptivePartLimiter({ max: this.o.partBudget });
+    const { bucket, region } = this.o.uploadOptions;
+    this.links = new ResumeLinks(this.client, this.o.store, { bucket, region });
+    this.started = this.o.autoStart;
+    this.listening = this.o.pauseWhenOffline && typeof globalThis.addEventListener === 'function';
     if (this.listening) {
       globalThis.addEventListener('offline', this.onOffline);
       globalThis.addEventListener('online', this.onOnline);
@@ -125,7 +85,7 @@ export class UploadQueue extends EventTarget {
       const item: Mutable<QueueItem> = {
         id: `${this.idPrefix}-${this.nextId++}`,
         file: input.file,
-        key: input.key ?? this.defaultKey(input.file, relativePath),
+        key: input.key ?? this.o.keyFor(input.file, relativePath),
         relativePath,
         meta: { ...input.meta },
         state: 'queued',
@@ -139,7 +99,7 @@ export class UploadQueue extends EventTarget {
     });
     for (const item of added) this.emit('item-added', { item });
     // A microtask later: `item-added` for every file comes first, and listeners added right after add() see the start.
-    if (this.autoStart) queueMicrotask(() => this.start());
+    if (this.o.autoStart) queueMicrotask(() => this.start());
     return added;
   }
 
@@ -189,9 +149,9 @@ export class UploadQueue extends EventTarget {
     this.settled();
     try {
       if (handle && !wasFailed) await handle.abort(new DOMException('The upload was canceled.', 'AbortError'));
-      else if (handle?.uploadId) await this.discard(entry, handle.uploadId);
+      else if (handle?.uploadId) await this.links.discard(entry.item.key, handle.uploadId);
     } finally {
-      await this.forgetFileHandle(entry);
+      if (entry.fileHandle) await this.links.forgetHandle(entry.item.key, entry.item.file);
       this.pump();
     }
   }
@@ -234,9 +194,8 @@ export class UploadQueue extends EventTarget {
   }
 
   /** Unfinished uploads recorded in the resume store (e.g. to list after a reload); re-adding the file resumes it. */
-  async pending(): Promise<UploadRecord[]> {
-    const records = (await this.store?.list()) ?? [];
-    return records.filter((r): r is UploadRecord => r.kind === 'upload');
+  pending(): Promise<UploadRecord[]> {
+    return this.links.pending();
   }
 
   /**
@@ -245,12 +204,8 @@ export class UploadQueue extends EventTarget {
    * item, or `undefined` when there is no usable handle or the file changed.
    */
   async resumeFromHandle(record: UploadRecord, options: { request?: boolean } = {}): Promise<QueueItem | undefined> {
-    const id = handleIdForRecord(record);
-    if (!id || !(this.store instanceof IndexedDbResumeStore)) return undefined;
-    const handle = await this.store.getFileHandle(id);
-    const file = handle && (await fileFromHandle(handle, options));
-    if (!file || file.size !== record.size || file.lastModified !== record.file?.lastModified) return undefined;
-    return this.add([{ file, key: record.key, relativePath: record.file?.relativePath ?? '', handle: handle! }])[0];
+    const found = await this.links.fileFor(record, options);
+    return found && this.add([{ ...found, key: record.key, relativePath: record.file?.relativePath ?? '' }])[0];
   }
 
   /** Stops listening to `online`/`offline` and terminates the queue's own hash workers. Uploads are not canceled. */
@@ -259,17 +214,10 @@ export class UploadQueue extends EventTarget {
       globalThis.removeEventListener('offline', this.onOffline);
       globalThis.removeEventListener('online', this.onOnline);
     }
-    if (this.ownsHasher) this.hasher.dispose?.();
+    if (this.o.ownsHasher) this.o.hasher.dispose?.();
   }
 
   // ------------------------------------------------------------------------------------------------- internals
-
-  private defaultKey(file: File, relativePath: string): string {
-    if (this.keyFor) return this.keyFor(file, relativePath);
-    const name = relativePath || file.name;
-    if (this.prefix === '') return name;
-    return this.prefix.endsWith('/') ? this.prefix + name : `${this.prefix}/${name}`;
-  }
 
   private find(id: string): Entry | undefined {
     return this.entries.find((e) => e.item.id === id);
@@ -306,7 +254,7 @@ export class UploadQueue extends EventTarget {
     if (this.started && !this.offline) {
       let active = this.entries.filter((e) => e.item.state === 'hashing' || e.item.state === 'uploading').length;
       for (const entry of this.entries) {
-        if (active >= this.concurrency) break;
+        if (active >= this.o.concurrency) break;
         if (entry.item.state === 'queued' && this.launch(entry)) active++;
       }
     }
@@ -328,17 +276,17 @@ export class UploadQueue extends EventTarget {
       return false;
     }
     const run = ++entry.run;
-    const meta = { ...this.uploadOptions.meta, ...item.meta };
+    const meta = { ...this.o.uploadOptions.meta, ...item.meta };
     let handle: UploadHandle;
     try {
       handle = this.client.uploadFile({
-        ...this.uploadOptions,
+        ...this.o.uploadOptions,
         ...(Object.keys(meta).length > 0 ? { meta } : {}),
         key: item.key,
         file: item.file,
-        hasher: this.hasher,
+        hasher: this.o.hasher,
         limiter: this.limiter,
-        ...(this.store ? { resumeStore: this.store } : {}),
+        ...(this.o.store ? { resumeStore: this.o.store } : {}),
         onProgress: (progress) => {
           if (run !== entry.run) return;
           item.progress = progress;
@@ -369,15 +317,8 @@ export class UploadQueue extends EventTarget {
 
   private async noteResume(entry: Entry, run: number): Promise<void> {
     const { item } = entry;
-    const bucket = this.uploadOptions.bucket ?? this.client.options.bucket ?? '';
-    if (entry.fileHandle && this.store instanceof IndexedDbResumeStore) {
-      await this.store.saveFileHandle(handleIdFor({ bucket, key: item.key, file: item.file }), entry.fileHandle);
-    }
-    const records = await this.pending();
-    const same = records.some(
-      (r) => r.bucket === bucket && r.key === item.key && r.size === item.file.size && r.file?.name === item.file.name && r.file.lastModified === item.file.lastModified,
-    );
-    if (same && run === entry.run) item.resumed = true;
+    if (entry.fileHandle) await this.links.rememberHandle(item.key, item.file, entry.fileHandle);
+    if ((await this.links.isRecorded(item.key, item.file)) && run === entry.run) item.resumed = true;
   }
 
   private succeed(entry: Entry, result: UploadFileResult): void {
@@ -389,7 +330,7 @@ export class UploadQueue extends EventTarget {
     this.emitProgress(item, true);
     this.setState(entry, 'done');
     this.emit('item-success', { item, result });
-    void this.forgetFileHandle(entry);
+    if (entry.fileHandle) this.links.forgetHandle(item.key, item.file).catch(() => undefined);
     this.settled();
     this.pump();
   }
@@ -402,27 +343,6 @@ export class UploadQueue extends EventTarget {
     this.emit('item-error', { item, error: item.error });
     this.settled();
     this.pump();
-  }
-
-  /** Cancel of a failed item: its multipart upload (kept for resume) and its record go too. */
-  private async discard(entry: Entry, uploadId: string): Promise<void> {
-    for (const record of await this.pending()) if (record.uploadId === uploadId) await this.store?.delete(record.fingerprint);
-    try {
-      await this.client.abortMultipartUpload({ ...this.target(), key: entry.item.key, uploadId });
-    } catch (error) {
-      if (!(isCosServiceError(error) && error.code === 'NoSuchUpload')) throw error;
-    }
-  }
-
-  private target(): { bucket?: string; region?: string } {
-    const { bucket, region } = this.uploadOptions;
-    return { ...(bucket ? { bucket } : {}), ...(region ? { region } : {}) };
-  }
-
-  private async forgetFileHandle(entry: Entry): Promise<void> {
-    if (!entry.fileHandle || !(this.store instanceof IndexedDbResumeStore)) return;
-    const bucket = this.uploadOptions.bucket ?? this.client.options.bucket ?? '';
-    await this.store.deleteFileHandle(handleIdFor({ bucket, key: entry.item.key, file: entry.item.file }));
   }
 
   private setState(entry: Entry, state: QueueItemState): void {
@@ -441,33 +361,4 @@ export class UploadQueue extends EventTarget {
     this.settledSinceComplete = false;
     this.emit('complete', { items: [...this.items] });
   }
-
-  private emitProgress(item: QueueItem | undefined, force = false): void {
-    const now = performance.now();
-    if (!force && now - this.lastProgressAt < PROGRESS_MS) return;
-    this.lastProgressAt = now;
-    this.emit('progress', { ...(item ? { item } : {}), total: this.progress });
-  }
-
-  private emit<K extends keyof UploadQueueEventMap>(type: K, detail: UploadQueueEventMap[K]['detail'], cancelable = false): Event {
-    const event = new CustomEvent(type, { detail, cancelable });
-    this.dispatchEvent(event);
-    return event;
-  }
-}
-
-// Typed listeners (declaration merging with the class).
-export interface UploadQueue {
-  addEventListener<K extends keyof UploadQueueEventMap>(
-    type: K,
-    listener: (this: UploadQueue, event: UploadQueueEventMap[K]) => unknown,
-    options?: boolean | AddEventListenerOptions,
-  ): void;
-  addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
-  removeEventListener<K extends keyof UploadQueueEventMap>(
-    type: K,
-    listener: (this: UploadQueue, event: UploadQueueEventMap[K]) => unknown,
-    options?: boolean | EventListenerOptions,
-  ): void;
-  removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void;
 }
