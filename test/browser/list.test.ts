@@ -133,6 +133,27 @@ describe('listObjectsPages / listAllObjects', () => {
     expect(log.requests).to.have.length(1);
   });
 
+  it('stops with signal.reason when aborted between pages', async () => {
+    const controller = new AbortController();
+    const reason = new Error('user navigated away');
+    const log = await recordRequests();
+    const seen: string[] = [];
+    let error: unknown;
+    try {
+      for await (const o of client.listAllObjects({ prefix: run, maxKeys: 3, signal: controller.signal })) {
+        seen.push(o.key);
+        if (seen.length === 3) controller.abort(reason);
+      }
+    } catch (e) {
+      error = e;
+    } finally {
+      log.stop();
+    }
+    expect(error).to.equal(reason);
+    expect(seen).to.deep.equal(sorted.slice(0, 3));
+    expect(log.requests).to.have.length(1);
+  });
+
   it('with a delimiter, yields the objects at that level only', async () => {
     const keysAtTop = [];
     for await (const o of client.listAllObjects({ prefix: run, delimiter: '/', maxKeys: 2 })) keysAtTop.push(o.key);
