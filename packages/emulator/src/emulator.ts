@@ -52,7 +52,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       }
     },
   };
-  const server: Server = createServer({ keepAliveTimeout: 5000 }, createHandler(state, hooks, log));
+  // requestTimeout 0: a throttled multi-GB upload legitimately takes longer than node's 5-minute default.
+  const server: Server = createServer({ keepAliveTimeout: 5000, requestTimeout: 0 }, createHandler(state, hooks, log));
   const sockets = new Set<import('node:net').Socket>();
   server.on('connection', (s) => {
     sockets.add(s);

@@ -69,6 +69,12 @@ describe('fault injection', () => {
     assert.notEqual(p.headers.get('x-cos-hash-crc64ecma'), refCrc64(body).toString());
     const again = await cos(emu, 'PUT', `/${BUCKET}/f/c`, { query: { partNumber: '1', uploadId }, body });
     assert.equal(again.headers.get('x-cos-hash-crc64ecma'), refCrc64(body).toString());
+    await cos(emu, 'PUT', `/${BUCKET}/f/d`, { body });
+    emu.setFaults({ rules: [{ op: 'GetObject', kind: 'corrupt', count: 1 }] });
+    const down = await cos(emu, 'GET', `/${BUCKET}/f/d`);
+    const got = Buffer.from(await down.arrayBuffer());
+    assert.equal(down.headers.get('x-cos-hash-crc64ecma'), refCrc64(body).toString());
+    assert.notEqual(refCrc64(got).toString(), refCrc64(body).toString());
   });
 
   it('delay adds latency; probability with a seed is deterministic', async () => {

@@ -77,6 +77,8 @@ async function writeStream(ctx: Ctx, body: Readable, length: number): Promise<vo
   const res = ctx.res;
   const pace = pacer(ctx.trafficLimit);
   const resetAt = ctx.faults.has('reset') ? Math.max(1, Math.floor(length / 2)) : Infinity;
+  // `corrupt` on a download flips one byte in flight so client-side CRC checks have something to catch.
+  let corrupt = ctx.faults.has('corrupt') && ctx.op === 'GetObject';
   let written = 0;
   try {
     for await (const chunk of body) {
@@ -86,7 +88,12 @@ async function writeStream(ctx: Ctx, body: Readable, length: number): Promise<vo
           return;
         }
         const cut = written + piece.length >= resetAt;
-        const out = cut ? piece.subarray(0, Math.max(0, resetAt - written)) : piece;
+        let out = cut ? piece.subarray(0, Math.max(0, resetAt - written)) : piece;
+        if (corrupt && out.length > 0) {
+          out = Buffer.from(out);
+          out[0] = out[0]! ^ 0xff;
+          corrupt = false;
+        }
         if (out.length > 0 && !res.write(out)) {
           await new Promise<void>((r) => {
             res.once('drain', r);
@@ -120,11 +127,9 @@ export function errorResource(ctx: Ctx): string {
 
 export function sendError(ctx: Ctx, e: CosError): Promise<void> {
   const headers: OutgoingHttpHeaders = { 'x-cos-trace-id': ctx.traceId };
-  if (ctx.method === 'HEAD') {
-    // HEAD errors carry no body; the code travels in a header some SDKs read.
-    headers['x-cos-error-code'] = e.code;
-    return send(ctx, e.status, headers);
-  }
+  // An unread request body would stall a kept-alive connection; close it after this answer instead.
+  if (!ctx.req.complete) headers['Connection'] = 'close';
+  if (ctx.method === 'HEAD') return send(ctx, e.status, headers);
   const doc = {
     Error: {
       Code: e.code,

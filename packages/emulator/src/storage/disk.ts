@@ -159,6 +159,17 @@ export class DiskBackend implements Backend {
     await this.removeDurably(this.uploadsDir, `${safeId(uploadId)}.json`);
   }
 
+  async collectGarbage(referenced: Set<string>) {
+    let n = 0;
+    for (const f of await readdir(this.blobs)) {
+      if (ID_RE.test(f) && !referenced.has(f)) {
+        await rm(join(this.blobs, f), { force: true });
+        n++;
+      }
+    }
+    return n;
+  }
+
   async clear() {
     for (const d of [this.blobs, this.bucketsDir, this.objectsDir, this.uploadsDir, this.tmp]) {
       await rm(d, { recursive: true, force: true });

@@ -45,6 +45,16 @@ export class MemoryBackend implements Backend {
   async deleteObject() {}
   async saveUpload() {}
   async deleteUpload() {}
+  async collectGarbage(referenced: Set<string>) {
+    let n = 0;
+    for (const id of [...this.blobs.keys()]) {
+      if (!referenced.has(id)) {
+        this.blobs.delete(id);
+        n++;
+      }
+    }
+    return n;
+  }
   async clear() {
     this.blobs.clear();
   }

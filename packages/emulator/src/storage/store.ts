@@ -29,6 +29,11 @@ export class Store {
     }
     for (const { bucket, meta } of state.objects) this.objects.get(bucket)?.set(meta.key, meta);
     for (const u of state.uploads) this.uploads.set(u.uploadId, u);
+    // Only at start, when no request can be between "blob committed" and "metadata saved".
+    const referenced = new Set<string>();
+    for (const m of this.objects.values()) for (const o of m.values()) for (const s of o.segments) referenced.add(s.blob);
+    for (const u of this.uploads.values()) for (const p of Object.values(u.parts)) referenced.add(p.blob);
+    await this.backend.collectGarbage(referenced);
   }
 
   private serial(id: string, fn: () => Promise<void>): Promise<void> {

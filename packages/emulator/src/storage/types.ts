@@ -102,6 +102,8 @@ export interface Backend {
   deleteObject(bucket: string, key: string): Promise<void>;
   saveUpload(meta: UploadMeta): Promise<void>;
   deleteUpload(uploadId: string): Promise<void>;
+  /** Deletes stored blobs nobody references (bodies committed just before a crash). */
+  collectGarbage(referenced: Set<string>): Promise<number>;
   clear(): Promise<void>;
   close(): Promise<void>;
 }
