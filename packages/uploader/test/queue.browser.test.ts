@@ -163,6 +163,41 @@ describe('UploadQueue', function () {
     expect(await objectText(itemA!.key)).to.deep.equal(a.bytes);
   });
 
+  it('pauseAll / resumeAll / cancelAll / clear / remove act on every item, and complete waits for paused ones', async () => {
+    await faults([{ op: 'UploadPart', key: prefix, kind: 'delay', delayMs: 150 }]);
+    const q = newQueue({ concurrency: 1 });
+    const starts: string[] = [];
+    const completes: number[] = [];
+    q.addEventListener('before-upload', (e) => starts.push(e.detail.item.file.name));
+    q.addEventListener('complete', (e) => completes.push(e.detail.items.length));
+    const items = q.add([randomFile('1.bin', 4 * MiB).file, randomFile('2.bin', 4 * MiB).file, randomFile('3.bin', 10).file]);
+    await waitFor(() => items[0]!.state === 'uploading' && items[0]!.progress.loaded > 0, 'the first to upload');
+    q.pauseAll();
+    expect(items.map((i) => i.state)).to.deep.equal(['paused', 'paused', 'paused']);
+    expect(starts, 'pausing the running item did not start a queued one').to.deep.equal(['1.bin']);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(completes, 'paused items are not finished').to.deep.equal([]);
+    q.resumeAll();
+    await waitFor(() => items[1]!.state === 'uploading' && items[1]!.progress.loaded > 0, 'the second to upload');
+    await q.cancelAll();
+    expect(items.map((i) => i.state)).to.deep.equal(['done', 'canceled', 'canceled']);
+    expect(completes).to.deep.equal([3]);
+    expect((await client.listMultipartUploads({ prefix })).uploads).to.deep.equal([]);
+    const removed: string[] = [];
+    q.addEventListener('item-removed', (e) => removed.push(e.detail.item.file.name));
+    q.retry(items[2]!.id);
+    await waitFor(() => items[2]!.state === 'done', 'the retried item');
+    q.clear();
+    expect(q.items).to.deep.equal([]);
+    expect(removed.sort()).to.deep.equal(['1.bin', '2.bin', '3.bin']);
+    const [late] = q.add([randomFile('4.bin', 4 * MiB).file]);
+    await waitFor(() => late!.state === 'uploading', 'the late one to upload');
+    await q.remove(late!.id);
+    expect(late!.state).to.equal('canceled');
+    expect(q.get(late!.id)).to.equal(undefined);
+    expect((await client.listMultipartUploads({ prefix })).uploads).to.deep.equal([]);
+  });
+
   it('cancel aborts the multipart upload on the server: no orphaned upload is left', async () => {
     await faults([{ op: 'UploadPart', key: prefix, kind: 'delay', delayMs: 200 }]);
     const q = newQueue();

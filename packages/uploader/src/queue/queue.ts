@@ -126,10 +126,14 @@ export class UploadQueue extends QueueEvents {
     this.pump();
   }
 
+  /** Pauses every item that is not finished. */
   pauseAll(): void {
-    for (const entry of this.entries) this.pause(entry.item.id);
+    // Queued items first: pausing a running one frees a slot, which must not start one that is about to be paused.
+    const waiting = this.entries.filter((e) => e.item.state === 'queued');
+    for (const entry of [...waiting, ...this.entries]) this.pause(entry.item.id);
   }
 
+  /** Resumes every paused item (they start as file slots allow). */
   resumeAll(): void {
     for (const entry of this.entries) this.resume(entry.item.id);
   }
