@@ -92,7 +92,12 @@ export function verifyCrc(local: string, server: string | null, what: string): v
   }
 }
 
-/** Object facts from GET/HEAD response headers. */
+/**
+ * Object facts from GET/HEAD response headers. In a browser, headers outside the CORS-safelisted set are readable
+ * only when the bucket's CORS rule lists them in ExposeHeader: COS's usual list covers ETag, the CRC-64, the object
+ * type, storage class and version id, but `x-cos-meta-*`, `Content-Disposition` and `Content-Encoding` must be
+ * added by name, or `meta` is `{}` and those fields `undefined`.
+ */
 export interface ObjectMetadata {
   /** ETag as COS sends it, with quotes. */
   etag: string;
