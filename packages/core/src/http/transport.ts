@@ -54,6 +54,8 @@ function viaXhr(request: WireRequest): Promise<Response> {
     const settle = () => request.signal.removeEventListener('abort', onAbort);
     xhr.onload = () => {
       settle();
+      // Chromium (156) fires no upload progress events while a service worker controls the page: always end at 100%.
+      report({ loaded: request.uploadTotal, total: request.uploadTotal });
       const headers = new Headers();
       for (const line of xhr.getAllResponseHeaders().trim().split(/[\r\n]+/)) {
         const colon = line.indexOf(':');
