@@ -5,6 +5,7 @@
  */
 import { CosClientError, type PartLimiter } from '@coskit/core';
 
+/** Options of `AdaptivePartLimiter`; all optional. */
 export interface AdaptivePartLimiterOptions {
   /** Parts in flight when nothing is throttled. @default 6 */
   max?: number;

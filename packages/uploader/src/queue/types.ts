@@ -42,7 +42,9 @@ export type QueueUploadOptions = Omit<
   'key' | 'file' | 'signal' | 'onProgress' | 'onStateChange' | 'limiter' | 'hasher' | 'resumeStore'
 >;
 
+/** Options of `UploadQueue`: only `client` is required. */
 export interface UploadQueueOptions {
+  /** The client every upload goes through (credentials, endpoint, retries). */
   client: CosClient;
   /** Files uploading at once. @default 3 */
   concurrency?: number;

@@ -10,6 +10,7 @@ interface PermissionedHandle {
   requestPermission?(descriptor: { mode: 'read' }): Promise<PermissionState>;
 }
 
+/** Options of `fileFromHandle`. */
 export interface FileFromHandleOptions {
   /** Ask the user when permission is `prompt` (needs a user gesture). @default false */
   request?: boolean;

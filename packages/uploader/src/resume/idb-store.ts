@@ -7,6 +7,7 @@ import { createStore, delMany, entries, get, set, type UseStore } from 'idb-keyv
 import { CosClientError, type ResumeStore, type TransferRecord } from '@coskit/core';
 import { sanitizeRecord } from './record.ts';
 
+/** Options of `IndexedDbResumeStore`; all optional. */
 export interface IndexedDbResumeStoreOptions {
   /** @default 'coskit' */
   dbName?: string;
@@ -53,6 +54,7 @@ export class IndexedDbResumeStore implements ResumeStore {
     return !this.disabled;
   }
 
+  /** The live record stored under `fingerprint`; an expired one is deleted and reads as `undefined`. */
   async get(fingerprint: string): Promise<TransferRecord | undefined> {
     return this.guard(undefined, async (store) => {
       const key: EntryKey = ['record', fingerprint];
@@ -70,6 +72,7 @@ export class IndexedDbResumeStore implements ResumeStore {
     await this.guard(undefined, (store) => set(['record', clean.fingerprint] satisfies EntryKey, clean, store));
   }
 
+  /** Forgets the record (done or canceled uploads). */
   async delete(fingerprint: string): Promise<void> {
     await this.guard(undefined, (store) => delMany([['record', fingerprint] satisfies EntryKey], store));
   }
@@ -114,6 +117,7 @@ export class IndexedDbResumeStore implements ResumeStore {
     });
   }
 
+  /** Forgets the handle saved under `id`. */
   async deleteFileHandle(id: string): Promise<void> {
     await this.guard(undefined, (store) => delMany([['handle', id] satisfies EntryKey], store));
   }

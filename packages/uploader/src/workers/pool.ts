@@ -7,6 +7,7 @@ import { CosClientError, type Hasher, type HashOptions, type HashResult } from '
 import { digestBlob } from './digest.ts';
 import type { FromWorkerMessage, ToWorkerMessage } from './protocol.ts';
 
+/** Options of `WorkerHasher`; all optional. */
 export interface WorkerHasherOptions {
   /** Most workers to run. @default min(4, navigator.hardwareConcurrency - 1), at least 1 */
   size?: number;

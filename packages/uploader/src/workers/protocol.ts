@@ -18,6 +18,7 @@ export interface CancelJobMessage {
   id: number;
 }
 
+/** Everything the pool sends to a hash worker. */
 export type ToWorkerMessage = HashJobMessage | CancelJobMessage;
 
 /** Worker -> main thread, once, as soon as the script has loaded: proves the worker actually started. */
@@ -25,6 +26,7 @@ export interface ReadyMessage {
   type: 'ready';
 }
 
+/** Worker -> main thread: the checksums of job `id` (`md5`/`md5Hex` only when asked). */
 export interface HashDoneMessage {
   type: 'done';
   id: number;
@@ -42,9 +44,11 @@ export interface HashFailedMessage {
   message: string;
 }
 
+/** Worker -> main thread: job `id` stopped after a `cancel`; the worker is free again. */
 export interface HashCanceledMessage {
   type: 'canceled';
   id: number;
 }
 
+/** Everything a hash worker sends to the pool. */
 export type FromWorkerMessage = ReadyMessage | HashDoneMessage | HashFailedMessage | HashCanceledMessage;
