@@ -173,6 +173,34 @@ describe('UploadQueue with the IndexedDB store: resume after a reload', function
     }
   });
 
+  it('uploads anyway, with one warning, when IndexedDB refuses every write (quota, private mode)', async () => {
+    let idbCalls = 0;
+    const store = new IndexedDbResumeStore({
+      customStore: () => {
+        idbCalls++;
+        return Promise.reject(new DOMException('The quota has been exceeded.', 'QuotaExceededError'));
+      },
+    });
+    const warnings: unknown[][] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => void warnings.push(args);
+    try {
+      const q = makeQueue(store);
+      const bytes = randomBytes(3 * MiB + 1);
+      const complete = once(q, 'complete');
+      const [item] = q.add([new File([bytes], 'no-quota.bin')]);
+      await complete;
+      expect(item!.state).to.equal('done');
+      expect(item!.result!.multipart).to.equal(true);
+      expect(item!.result!.crc64).to.equal(crc64(bytes));
+      expect(await q.pending()).to.deep.equal([]);
+    } finally {
+      console.warn = warn;
+    }
+    expect(idbCalls).to.equal(1);
+    expect(warnings.filter((w) => String(w[0]).startsWith('coskit'))).to.have.length(1);
+  });
+
   it('continues from a stored FileSystemFileHandle without asking for the file again', async () => {
     const dir = await navigator.storage.getDirectory();
     const name = `coskit-queue-${run}-${Date.now()}.bin`;
