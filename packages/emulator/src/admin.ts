@@ -48,7 +48,11 @@ export async function handleAdmin(ctx: Ctx, hooks: AdminHooks): Promise<void> {
   ctx.op = `Admin ${route}`;
   try {
     if (!isLoopback(ctx.socket.remoteAddress)) throw err.accessDenied('Admin endpoints answer loopback peers only.');
-    if (ctx.method === 'OPTIONS') return await send(ctx, 204, ADMIN_CORS);
+    if (ctx.method === 'OPTIONS') {
+      // `Allow-Headers: *` does not cover Authorization (Fetch spec), so echo what the browser asks for.
+      const asked = ctx.req.headers['access-control-request-headers'];
+      return await send(ctx, 204, { ...ADMIN_CORS, ...(asked ? { 'Access-Control-Allow-Headers': String(asked) } : {}) });
+    }
     const state = ctx.state;
     switch (route) {
       case 'POST /sts': {

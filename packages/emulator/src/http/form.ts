@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { PassThrough, type Readable } from 'node:stream';
 import { CosError } from '../errors.ts';
+import { drained } from './drain.ts';
 
 export interface ParsedForm {
   /** Lowercased field names; values as sent. */
@@ -70,7 +71,10 @@ export async function readForm(req: IncomingMessage, boundary: string): Promise<
       for (;;) {
         const at = buf.indexOf(delim);
         if (at >= 0) {
-          if (at > 0 && !out.write(buf.subarray(0, at))) await new Promise((r) => out.once('drain', r));
+          if (at > 0 && !out.write(buf.subarray(0, at))) {
+            await drained(out);
+            if (out.destroyed) return;
+          }
           // Whatever follows the file part is ignored; drain it so the connection can be reused.
           while (await more()) buf = Buffer.alloc(0);
           out.end();
@@ -81,7 +85,10 @@ export async function readForm(req: IncomingMessage, boundary: string): Promise<
         if (safe > 0) {
           const chunk = buf.subarray(0, safe);
           buf = buf.subarray(safe);
-          if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
+          if (!out.write(chunk)) {
+            await drained(out);
+            if (out.destroyed) return;
+          }
         }
         if (!(await more())) {
           out.destroy(malformed('Form data ended inside the file part'));

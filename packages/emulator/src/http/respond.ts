@@ -4,6 +4,7 @@ import { CosError } from '../errors.ts';
 import { serverNow } from '../state.ts';
 import { buildXml } from '../xml.ts';
 import { type Ctx, header } from './context.ts';
+import { drained } from './drain.ts';
 import { pacer, slices } from './throttle.ts';
 
 export function corsHeaders(ctx: Ctx): OutgoingHttpHeaders {
@@ -94,12 +95,7 @@ async function writeStream(ctx: Ctx, body: Readable, length: number): Promise<vo
           out[0] = out[0]! ^ 0xff;
           corrupt = false;
         }
-        if (out.length > 0 && !res.write(out)) {
-          await new Promise<void>((r) => {
-            res.once('drain', r);
-            res.once('close', r);
-          });
-        }
+        if (out.length > 0 && !res.write(out)) await drained(res);
         written += out.length;
         if (cut) {
           body.destroy();

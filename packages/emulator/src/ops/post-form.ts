@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { requireAccess } from '../auth/access.ts';
 import { hmacSha1Hex, sha1Hex } from '../auth/signature.ts';
 import { type Authenticated, verifyFields } from '../auth/verify.ts';
@@ -83,8 +84,17 @@ export async function postObject(ctx: Ctx): Promise<void> {
   }
   const form = await readForm(ctx.req, boundary[1] ?? boundary[2]!);
   if (!form.file) throw new CosError(400, 'IncorrectNumberOfFilesInPostRequest', 'POST requires exactly one file upload per request.');
-  const f = form.fields;
-  const key = validateKey((f.get('key') ?? '').replace(/\$\{filename\}/g, form.file.filename));
+  try {
+    await storeForm(ctx, form.fields, form.file);
+  } catch (e) {
+    // Stop feeding the file stream; the error answer closes the connection (body left unread).
+    form.file.stream.destroy();
+    throw e;
+  }
+}
+
+async function storeForm(ctx: Ctx, f: Map<string, string>, file: { filename: string; stream: Readable }): Promise<void> {
+  const key = validateKey((f.get('key') ?? '').replace(/\$\{filename\}/g, file.filename));
   const { auth, range } = authenticateForm(ctx, f);
   ctx.principal = auth.principal;
   requireAccess(ctx, auth, 'PostObject', ctx.bucket, key);
@@ -95,7 +105,7 @@ export async function postObject(ctx: Ctx): Promise<void> {
   const headers = storedHeaders(record);
   const storageClass = storageClassOf(record['x-cos-storage-class']);
   const acl = aclFrom(record, 'default');
-  const got = await ingest(ctx, form.file.stream, md5 ? { contentMd5: md5 } : {});
+  const got = await ingest(ctx, file.stream, md5 ? { contentMd5: md5 } : {});
   if (range && (got.size < range[0] || got.size > range[1])) {
     await ctx.state.store.backend.deleteBlob(got.blob);
     throw policyFailed('Your proposed upload size is outside the content-length-range.');

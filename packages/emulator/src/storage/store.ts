@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { PassThrough } from 'node:stream';
+import { drained } from '../http/drain.ts';
 import type { Backend, BlobSink, BucketMeta, ObjectMeta, Segment, UploadMeta } from './types.ts';
 
 /** Orders keys the way COS lists them: by UTF-8 bytes, not UTF-16 code units. */
@@ -68,7 +69,7 @@ export class Store {
         const from = Math.max(start, segStart) - segStart;
         const to = Math.min(end, segEnd) - segStart;
         for await (const chunk of backend.readBlob(seg.blob, from, to)) {
-          if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', r));
+          if (!out.write(chunk)) await drained(out);
           if (out.destroyed) return;
         }
       }
