@@ -61,9 +61,42 @@ describe('uploadFile: pause and resume', () => {
     await expectObject(key, file);
     expect(await store.list(), 'record deleted after completion').to.have.length(0);
   });
+
+  it('pausing a simple PUT cancels it; resume sends it again', async () => {
+    const file = fileOf(6 * MiB, 33);
+    const key = `${run}pause-simple`;
+    let loaded = 0;
+    const { value: result, count } = await countRequests(env, async () => {
+      // 6 MiB at 4 MiB/s, so the pause lands mid-body.
+      const handle = client.uploadFile({ key, file, trafficLimit: 32 * MiB, onProgress: (p) => (loaded = p.loaded) });
+      while (loaded === 0) await sleep(10);
+      handle.pause();
+      expect(handle.state).to.equal('paused');
+      await sleep(200);
+      handle.resume();
+      return handle.done;
+    });
+    expect(result.multipart).to.equal(false);
+    expect(result.partsSent).to.equal(2);
+    expect(count('PutObject')).to.be.at.most(2);
+    await expectObject(key, file);
+  });
 });
 
 describe('uploadFile: abort', () => {
+  it('a signal stop without a resume store aborts the multipart upload (nothing could continue it)', async () => {
+    const file = fileOf(3 * MiB, 32);
+    const key = `${run}signal-no-store`;
+    await slowParts();
+    const stop = new AbortController();
+    const handle = client.uploadFile({ key, file, sliceThreshold: 1 * MiB, partSize: 1 * MiB, concurrency: 1, signal: stop.signal });
+    await whenState(handle, 'uploading');
+    stop.abort();
+    await handle.done.catch(() => undefined);
+    expect(handle.state).to.equal('aborted');
+    expect((await client.listMultipartUploads({ prefix: key })).uploads).to.have.length(0);
+  });
+
   it('abort() cancels in-flight parts, aborts the multipart upload and deletes the record', async () => {
     const file = fileOf(5 * MiB, 22);
     const key = `${run}abort`;
