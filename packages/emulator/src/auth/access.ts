@@ -50,9 +50,8 @@ export function requireAccess(
     return;
   }
   if (ANON_READ.has(action)) {
-    const acl = ANON_READ.has(action) && (action === 'GetBucket' || action === 'HeadBucket')
-      ? effectiveAcl(ctx, bucket, undefined)
-      : effectiveAcl(ctx, bucket, key);
+    const bucketLevel = action === 'GetBucket' || action === 'HeadBucket';
+    const acl = effectiveAcl(ctx, bucket, bucketLevel ? undefined : key);
     if (acl === 'public-read' || acl === 'public-read-write') return;
   } else if (ANON_WRITE.has(action)) {
     if (effectiveAcl(ctx, bucket, undefined) === 'public-read-write') return;
