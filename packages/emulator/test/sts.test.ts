@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { policyAllows } from '../src/auth/policy.ts';
 import type { RunningEmulator, StsResponse } from '../src/index.ts';
 import { BUCKET, cos, start } from './support/emu.ts';
+import { sign } from './support/signer.ts';
 
 const R = 'qcs::cos:ap-guangzhou:uid/1250000000:coskit-test-1250000000';
 
@@ -71,6 +72,27 @@ describe('temporary keys on the wire', () => {
     } finally {
       emu.setClockOffset(0);
     }
+  });
+
+  it('presigned URLs work with a temporary key when the token rides in the query', async () => {
+    await cos(emu, 'PUT', `/${BUCKET}/pre/report 2024.pdf`, { body: 'pdf' });
+    const sts = emu.mintTemporaryKeys({ bucket: BUCKET, prefix: 'pre/', actions: ['cos:GetObject'] });
+    const url = new URL(`${emu.url}/${BUCKET}/pre/report%202024.pdf`);
+    const auth = sign({
+      secretId: sts.credentials.tmpSecretId,
+      secretKey: sts.credentials.tmpSecretKey,
+      method: 'GET',
+      pathname: `/${BUCKET}/pre/report 2024.pdf`,
+      query: { 'response-content-disposition': 'attachment; filename="r.pdf"' },
+      headers: { host: url.host },
+    });
+    const target = `${url}?${auth}&x-cos-security-token=${sts.credentials.sessionToken}&response-content-disposition=${encodeURIComponent('attachment; filename="r.pdf"')}`;
+    const r = await fetch(target);
+    assert.equal(r.status, 200, await r.clone().text());
+    assert.equal(r.headers.get('content-disposition'), 'attachment; filename="r.pdf"');
+    assert.equal(await r.text(), 'pdf');
+    const noToken = await fetch(`${url}?${auth}`);
+    assert.equal(noToken.status, 403);
   });
 
   it('the STS endpoint validates durationSeconds and accepts an explicit policy', async () => {

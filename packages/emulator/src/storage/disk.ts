@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { Backend, BlobSink, BucketMeta, ObjectMeta, UploadMeta } from './types.ts';
 
 const ID_RE = /^[0-9a-f]{8,128}$/;
@@ -125,7 +125,7 @@ export class DiskBackend implements Backend {
   }
 
   readBlob(id: string, start: number, end: number): Readable {
-    if (end <= start) return createReadStream(join(this.blobs, safeId(id)), { start: 0, end: -1 });
+    if (end <= start) return Readable.from([]);
     return createReadStream(join(this.blobs, safeId(id)), { start, end: end - 1, highWaterMark: 64 * 1024 });
   }
 
