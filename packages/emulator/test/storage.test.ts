@@ -61,6 +61,19 @@ describe('disk storage', () => {
     assert.equal(whole.subarray(-3).toString(), 'end');
   });
 
+  it('parallel part uploads to one upload are all recorded durably', async () => {
+    const init = await cos(emu, 'POST', `/${BUCKET}/par/mp`, { query: { uploads: '' } });
+    const uploadId = /<UploadId>([^<]+)<\/UploadId>/.exec(await init.text())![1]!;
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => cos(emu, 'PUT', `/${BUCKET}/par/mp`, { query: { partNumber: String(i + 1), uploadId }, body: `part-${i + 1}` })),
+    );
+    assert.ok(results.every((r) => r.status === 200));
+    await emu.close();
+    emu = await start({ memory: false, dir: dataDir, ...creds });
+    const parts = await (await cos(emu, 'GET', `/${BUCKET}/par/mp`, { query: { uploadId } })).text();
+    assert.equal([...parts.matchAll(/<PartNumber>/g)].length, 8);
+  });
+
   it('hostile keys never become paths: ../, absolute, encoded and NUL keys stay inside the data dir', async () => {
     const keys = ['../../escape.txt', '..%2F..%2Fescape2.txt', 'a/../../../../tmp/escape3.txt', '%2e%2e/%2e%2e/escape4'];
     for (const k of keys) {
