@@ -189,6 +189,7 @@ describe('uploadFile: shared part budget and lost answers', () => {
     await setFaults(env, [{ kind: 'lostResponse', op: 'CompleteMultipartUpload', count: 1 }]);
     const { value: result, count } = await countRequests(env, () => client.uploadFile({ key, file, sliceThreshold: 1 * MiB, partSize: 1 * MiB }).done);
     expect(count('CompleteMultipartUpload')).to.equal(2);
+    expect(result.location).to.equal(`http://${env.bucket}.cos.${env.region}.localhost:${env.port}/${key}`);
     expect(result.crc64).to.equal(crc64(new Uint8Array(await file.arrayBuffer())));
     await roundTrip(file, key);
   });

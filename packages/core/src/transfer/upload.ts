@@ -22,6 +22,14 @@ function mismatch(what: string, local: string, server: string): CosClientError {
   return new CosClientError('ChecksumMismatch', `${what}: the server's CRC-64 ${server} differs from the local ${local}`);
 }
 
+/** Same wording as uploadPart's: the header exists on COS, so its absence means CORS does not expose it. */
+function crcHeaderMissing(action: string): CosClientError {
+  return new CosClientError(
+    'CorsHeaderMissing',
+    `${action}: the response has no readable x-cos-hash-crc64ecma; add it to the bucket's CORS ExposeHeader, or pass verifyCrc64: false`,
+  );
+}
+
 function isMismatch(error: unknown): boolean {
   return isCosClientError(error) && error.code === 'ChecksumMismatch';
 }
@@ -127,8 +135,9 @@ export class UploadHandle extends TransferTask<UploadFileResult, UploadState> {
             },
           });
           const [result, hash] = await Promise.all([put, hashing]);
-          if (this.o.verifyCrc64 && result.crc64 !== undefined && result.crc64 !== hash.crc64) {
-            throw mismatch(`putObject ${this.o.key}`, hash.crc64, result.crc64);
+          if (this.o.verifyCrc64) {
+            if (result.crc64 === undefined) throw crcHeaderMissing('PutObject');
+            if (result.crc64 !== hash.crc64) throw mismatch(`putObject ${this.o.key}`, hash.crc64, result.crc64);
           }
           return result;
         } catch (error) {
@@ -288,12 +297,13 @@ export class UploadHandle extends TransferTask<UploadFileResult, UploadState> {
       if (!(isCosServiceError(error) && error.code === 'NoSuchUpload')) throw error;
       const head = await this.client.headObject(this.target(this.stopper.signal)).catch(() => undefined);
       if (!head || head.size !== o.file.size || head.crc64 !== combined) throw error;
-      out = { etag: head.etag, crc64: head.crc64, location: '', versionId: head.versionId };
+      out = { etag: head.etag, crc64: head.crc64, location: this.client.endpointFor(this.target(this.stopper.signal)).url, versionId: head.versionId };
     }
     if (this.record) await this.recordWrites.then(() => o.store!.delete(this.record!.fingerprint));
     this.record = undefined;
-    if (o.verifyCrc64 && out.crc64 !== undefined && out.crc64 !== combined) {
-      throw mismatch(`completeMultipartUpload ${o.key} (the object is stored with these bytes; upload it again)`, combined, out.crc64);
+    if (o.verifyCrc64 && out.crc64 === undefined) throw crcHeaderMissing('CompleteMultipartUpload');
+    if (o.verifyCrc64 && out.crc64 !== combined) {
+      throw mismatch(`completeMultipartUpload ${o.key} (the object is stored with these bytes; upload it again)`, combined, out.crc64 ?? '');
     }
     this.meter.finish();
     return {
