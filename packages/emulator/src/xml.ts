@@ -7,7 +7,8 @@ export const MAX_XML_BYTES = 2 * 1024 * 1024;
 const parser = new XMLParser({
   ignoreAttributes: true,
   parseTagValue: false,
-  trimValues: true,
+  // Keys may legitimately start or end with spaces; values that must not are trimmed by `text()`.
+  trimValues: false,
   // Entity expansion is the classic XML bomb; COS bodies never need DTD entities.
   processEntities: false,
   htmlEntities: false,
@@ -43,7 +44,13 @@ export function asArray<T>(v: T | T[] | undefined): T[] {
   return Array.isArray(v) ? v : [v];
 }
 
+/** Element text, trimmed (numbers, enums, ETags). */
 export function text(v: unknown): string {
+  return rawText(v).trim();
+}
+
+/** Element text exactly as sent (object keys). */
+export function rawText(v: unknown): string {
   if (v === undefined || v === null) return '';
   if (typeof v === 'object') return '';
   return unescapeXml(String(v));

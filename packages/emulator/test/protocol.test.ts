@@ -87,7 +87,12 @@ describe('protocol details', () => {
     assert.equal((await cos(emu, 'GET', `/${BUCKET}/`, { query: { 'encoding-type': 'base64' } })).status, 400);
   });
 
-  it('multi-delete: Content-MD5 is checked, >1000 objects is MalformedXML', async () => {
+  it('multi-delete: keys keep their spaces, Content-MD5 is checked, >1000 objects is MalformedXML', async () => {
+    await cos(emu, 'PUT', `/${BUCKET}/${encodeURIComponent(' spaced ')}`, { body: 'x' });
+    const pretty = '<Delete>\n  <Quiet>false</Quiet>\n  <Object>\n    <Key> spaced </Key>\n  </Object>\n</Delete>';
+    const del = await cos(emu, 'POST', `/${BUCKET}/`, { query: { delete: '' }, body: pretty });
+    assert.match(await del.text(), /<Deleted><Key> spaced <\/Key><\/Deleted>/);
+    assert.equal((await cos(emu, 'HEAD', `/${BUCKET}/${encodeURIComponent(' spaced ')}`)).status, 404);
     const body = '<Delete><Object><Key>a</Key></Object></Delete>';
     const bad = await cos(emu, 'POST', `/${BUCKET}/`, { query: { delete: '' }, body, headers: { 'Content-MD5': md5b64('other') } });
     assert.match(await bad.text(), /BadDigest/);

@@ -5,7 +5,7 @@ import { CosError, err } from '../errors.ts';
 import { parseContentMd5, readSmallBody } from '../http/body.ts';
 import { type Ctx, header } from '../http/context.ts';
 import { sendXml } from '../http/respond.ts';
-import { MAX_XML_BYTES, asArray, parseXml, text } from '../xml.ts';
+import { MAX_XML_BYTES, asArray, parseXml, rawText, text } from '../xml.ts';
 
 type Node = Record<string, unknown>;
 
@@ -24,7 +24,7 @@ export async function deleteMultiple(ctx: Ctx, auth: Authenticated): Promise<voi
   const deleted: Node[] = [];
   const errors: Node[] = [];
   for (const o of objects) {
-    const key = text(o['Key']);
+    const key = rawText(o['Key']);
     if (!key) throw err.malformedXml();
     try {
       requireAccess(ctx, auth, 'DeleteObject', ctx.bucket, key);
