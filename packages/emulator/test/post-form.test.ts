@@ -77,6 +77,9 @@ describe('POST Object (form upload with policy)', () => {
     const bad = await post({ key: 'forms/x', ...signedForm(emu, []), 'q-signature': '0'.repeat(40) });
     assert.equal(bad.status, 403);
     assert.match(await bad.text(), /SignatureDoesNotMatch/);
+    const limit = await post({ key: 'forms/x', 'x-cos-traffic-limit': '100', ...signedForm(emu, []) });
+    assert.equal(limit.status, 400);
+    assert.match(await limit.text(), /InvalidArgument/);
     const anon = await post({ key: 'forms/x' });
     assert.equal(anon.status, 403);
     const head = await cos(emu, 'HEAD', `/${BUCKET}/forms/x`);
