@@ -20,10 +20,16 @@ afterEach(() => setFaults(env, []));
 /** A MemoryResumeStore that tells the test when a record has `n` finished parts. */
 class WatchedStore extends MemoryResumeStore {
   private waiters: Array<{ n: number; resolve: () => void }> = [];
+  private onSet: (() => void) | undefined;
   override async set(record: TransferRecord): Promise<void> {
     await super.set(record);
+    this.onSet?.();
+    this.onSet = undefined;
     const parts = record.kind === 'upload' ? record.parts.length : record.done.length;
     this.waiters = this.waiters.filter((w) => (parts >= w.n ? (w.resolve(), false) : true));
+  }
+  nextSet(): Promise<void> {
+    return new Promise((resolve) => (this.onSet = resolve));
   }
   partsRecorded(n: number): Promise<void> {
     return new Promise((resolve) => this.waiters.push({ n, resolve }));
@@ -168,6 +174,32 @@ describe('uploadFile: resume after a reload', () => {
     expect(first.count('UploadPart') + second.count('UploadPart') - total).to.be.at.most(concurrency);
     await expectObject(key, file);
     expect(await store.list()).to.have.length(0);
+  });
+
+  it('a resumed session stopped before re-checking every recorded part keeps them in the record', async () => {
+    const file = fileOf(6 * MiB, 34);
+    const key = `${run}recheck`;
+    const options = { key, file, sliceThreshold: 1 * MiB, partSize: 1 * MiB, concurrency: 1 };
+    const store = new WatchedStore();
+    await slowParts();
+    const stop1 = new AbortController();
+    const first = client.uploadFile({ ...options, resumeStore: store, signal: stop1.signal });
+    await store.partsRecorded(3);
+    stop1.abort();
+    await first.done.catch(() => undefined);
+    const recorded = ((await store.list())[0] as UploadRecord).parts.length;
+    // Second session: stopped right after its first record write (one part re-checked).
+    const stop2 = new AbortController();
+    const written = store.nextSet();
+    const second = client.uploadFile({ ...options, resumeStore: store, signal: stop2.signal });
+    await written;
+    stop2.abort();
+    await second.done.catch(() => undefined);
+    expect(((await store.list())[0] as UploadRecord).parts.length).to.equal(recorded);
+    await setFaults(env, []);
+    const third = await client.uploadFile({ ...options, resumeStore: store }).done;
+    expect(third.partsReused).to.equal(recorded);
+    await expectObject(key, file);
   });
 
   it('starts over cleanly when the recorded upload is gone (NoSuchUpload)', async () => {

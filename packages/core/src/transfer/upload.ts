@@ -54,6 +54,8 @@ export class UploadHandle extends TransferTask<UploadFileResult, UploadState> {
   private finishedBytes = 0;
   private partsSent = 0;
   private partsReused = 0;
+  /** Recorded parts not yet re-checked against the local bytes: kept in the record until they are. */
+  private unchecked = new Map<number, ReuseCandidate>();
 
   /** @internal use `client.uploadFile()` */
   constructor(
@@ -167,6 +169,7 @@ export class UploadHandle extends TransferTask<UploadFileResult, UploadState> {
     const { o } = this;
     const plan = planParts(o.file.size, o.partSize);
     const candidates = await this.prepare();
+    this.unchecked = candidates;
     this.enter('uploading');
     await this.interruptible((signal) =>
       drain(
@@ -214,7 +217,10 @@ export class UploadHandle extends TransferTask<UploadFileResult, UploadState> {
   private saveRecord(): void {
     const { record, o } = this;
     if (!record || !o.store) return;
-    const snapshot: UploadRecord = { ...record, parts: [...this.finished.values()].sort((a, b) => a.n - b.n), updatedAt: Date.now() };
+    const parts = [...this.finished.values()];
+    // A session that stops before re-checking a recorded part must not make the next one re-send it.
+    for (const [n, c] of this.unchecked) if (c.crc64 !== undefined && !this.finished.has(n)) parts.push({ n, etag: c.etag, size: c.size, crc64: c.crc64 });
+    const snapshot: UploadRecord = { ...record, parts: parts.sort((a, b) => a.n - b.n), updatedAt: Date.now() };
     this.recordWrites = this.recordWrites
       .then(() => o.store!.set(snapshot))
       .catch((error: unknown) => console.warn('coskit: could not write the resume record; this upload will not resume', error));
