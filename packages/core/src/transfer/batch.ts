@@ -18,6 +18,7 @@ const DEFAULT_FILE_CONCURRENCY = 3;
 /** Options every file of a batch upload shares (everything `uploadFile` takes except the per-file ones). */
 export type SharedUploadOptions = Omit<UploadFileInput, 'key' | 'file' | 'signal' | 'onProgress' | 'onStateChange' | 'concurrency'>;
 
+/** Input of `uploadFiles`: the files with their keys, plus options every file shares. */
 export interface UploadFilesInput extends SharedUploadOptions {
   files: Array<{ file: Blob; key: string }>;
   /** Files uploading at once. @default 3 */
@@ -42,6 +43,7 @@ export interface UploadFileEntry {
   error?: unknown;
 }
 
+/** What `uploadFiles` / `uploadFolder` resolve with. */
 export interface UploadFilesResult {
   /** One entry per input file, in input order. */
   results: UploadFileEntry[];
@@ -130,6 +132,7 @@ async function sameObjectExists(
   return (await hasher.hash(file, { signal })).crc64 === head.crc64;
 }
 
+/** Input of `uploadFolder`: picked or dropped files and the key prefix they go under. */
 export interface UploadFolderInput extends Omit<UploadFilesInput, 'files'> {
   /** Files from `<input type=file webkitdirectory>` (or a drop): each key is `prefix` + `webkitRelativePath` (or name). */
   files: File[] | FileList;
@@ -165,6 +168,7 @@ export interface FolderEntry {
   size: number;
 }
 
+/** Input of `downloadFolder`: a prefix, where each object goes, and options every download shares. */
 export interface DownloadFolderInput extends Omit<DownloadFileInput, 'key' | 'output' | 'signal' | 'onProgress' | 'onStateChange' | 'concurrency'> {
   /** Every object under this prefix (all pages); directory markers (keys ending in `/`) are skipped. */
   prefix: string;
@@ -181,12 +185,14 @@ export interface DownloadFolderInput extends Omit<DownloadFileInput, 'key' | 'ou
   onProgress?: (progress: TransferProgressEvent) => void;
 }
 
+/** The outcome for one object of a folder download. */
 export interface DownloadFolderEntry extends FolderEntry {
   status: 'downloaded' | 'failed';
   etag?: string;
   error?: unknown;
 }
 
+/** What `downloadFolder` resolves with. */
 export interface DownloadFolderResult {
   /** One entry per object, in listing (key) order. */
   results: DownloadFolderEntry[];

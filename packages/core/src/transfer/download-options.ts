@@ -13,6 +13,7 @@ const MiB = 1024 * 1024;
 /** States of a download. */
 export type DownloadState = 'preparing' | 'downloading' | 'paused' | 'verifying' | 'done' | 'failed' | 'aborted';
 
+/** Input of `downloadFile`. */
 export interface DownloadFileInput {
   bucket?: string;
   region?: string;
@@ -57,6 +58,7 @@ export interface DownloadFileInput {
   onStateChange?: (state: DownloadState) => void;
 }
 
+/** What `downloadFile`'s `done` resolves with. */
 export interface DownloadFileResult {
   /** The object's bytes when no `output` was given. */
   blob?: Blob;

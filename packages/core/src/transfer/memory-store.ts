@@ -5,6 +5,7 @@
  */
 import type { ResumeStore, TransferRecord } from './types.ts';
 
+/** Options of `MemoryResumeStore`. */
 export interface MemoryResumeStoreOptions {
   /** Records older than this (by `updatedAt`) are dropped. @default 7 days */
   maxAgeMs?: number;

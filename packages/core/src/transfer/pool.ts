@@ -59,6 +59,7 @@ export interface Deferred<T> {
   reject: (reason: unknown) => void;
 }
 
+/** A new `Deferred`. */
 export function deferred<T>(): Deferred<T> {
   let resolve!: (value: T) => void;
   let reject!: (reason: unknown) => void;

@@ -11,6 +11,7 @@ import { deferred, whenAborted, type Deferred } from './pool.ts';
 /** What downloadFile writes to. */
 export type DownloadOutput = WritableStream<Uint8Array> | FileSystemWritableFileStream;
 
+/** @internal What the downloader writes finished ranges to. */
 export interface RangeSink {
   /** True when ranges can be written out of order at their positions (resume across sessions). */
   readonly seekable: boolean;
@@ -28,10 +29,12 @@ export interface RangeSink {
   discard(reason: unknown): Promise<void>;
 }
 
+/** True for outputs that accept positioned writes (`FileSystemWritableFileStream`). */
 export function isSeekable(output: DownloadOutput): boolean {
   return typeof (output as { seek?: unknown }).seek === 'function';
 }
 
+/** @internal The sink for an output (`window`: most ranges held for reordering; `first`: first range to write). */
 export function createSink(output: DownloadOutput | undefined, window: number, first: number): RangeSink {
   if (output === undefined) return new BlobSink();
   return isSeekable(output) ? new SeekSink(output) : new OrderedSink(output, window, first);

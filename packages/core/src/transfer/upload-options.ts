@@ -20,6 +20,7 @@ const MiB = 1024 * 1024;
  */
 export type UploadState = 'preparing' | 'hashing' | 'uploading' | 'paused' | 'completing' | 'done' | 'failed' | 'aborted';
 
+/** Input of `uploadFile`; every PUT Object header option (`ObjectHeaderOptions`) passes through to the object. */
 export interface UploadFileInput extends ObjectHeaderOptions {
   /** Bucket `name-appid`; default the client's. */
   bucket?: string;
@@ -60,6 +61,7 @@ export interface UploadFileInput extends ObjectHeaderOptions {
   onStateChange?: (state: UploadState) => void;
 }
 
+/** What `uploadFile`'s `done` resolves with. */
 export interface UploadFileResult {
   bucket: string;
   region: string;
