@@ -154,6 +154,16 @@ describe('downloadFolder', () => {
     expect(progress.at(-1)).to.equal(100);
   });
 
+  it('bad shared options throw InvalidArgument before the listing', async () => {
+    const { count } = await countRequests(env, async () => {
+      for (const input of [{ prefix: run, trafficLimit: 5 }, { prefix: run, partConcurrency: 0 }, { prefix: run, key: 'k' }, { prefix: '/x' }]) {
+        const error = await client.downloadFolder(input as never).then(() => undefined, (e: { code?: string }) => e.code);
+        expect(error, JSON.stringify(input)).to.equal('InvalidArgument');
+      }
+    });
+    expect(count('GetBucket')).to.equal(0);
+  });
+
   it('writes each object to the stream `output` returns', async () => {
     const prefix = `${run}down-streams/`;
     const files = [folderFile('x/1.bin', 70_000, 66), folderFile('x/2.bin', 1 * MiB + 5, 67)];

@@ -7,7 +7,7 @@ import type { CosClient } from '../client.ts';
 import { invalidArgument, isCosServiceError } from '../errors.ts';
 import { assertKnownKeys, assertPrefix } from '../validate.ts';
 import { defaultHasher } from './hasher.ts';
-import { DOWNLOAD_INPUT_KEYS, downloadFile, type DownloadFileInput, type DownloadOutput } from './download.ts';
+import { checkDownloadInput, DOWNLOAD_INPUT_KEYS, downloadFile, type DownloadFileInput, type DownloadOutput } from './download.ts';
 import { drain } from './pool.ts';
 import { ProgressMeter } from './progress.ts';
 import type { TransferProgressEvent } from './types.ts';
@@ -206,6 +206,8 @@ export async function downloadFolder(client: CosClient, input: DownloadFolderInp
   assertPrefix(prefix);
   if (output !== undefined && typeof output !== 'function') throw invalidArgument('output must be a function returning a WritableStream');
   const limit = fileConcurrency(concurrency);
+  // The shared options are checked once here, so a typo fails the call instead of every file.
+  checkDownloadInput(client, { ...shared, key: prefix === '' ? 'k' : prefix, concurrency: partConcurrency });
   const entries: FolderEntry[] = [];
   for await (const object of client.listAllObjects({ bucket: shared.bucket, region: shared.region, prefix, signal })) {
     if (object.key.endsWith('/')) continue;

@@ -129,3 +129,8 @@ export function normalize(client: CosClient, input: DownloadFileInput) {
 
 /** @internal */
 export type Normalized = ReturnType<typeof normalize>;
+
+/** @internal Runs every input check of `downloadFile` without starting anything (folder downloads check up front). */
+export function checkDownloadInput(client: CosClient, input: DownloadFileInput): void {
+  normalize(client, input);
+}

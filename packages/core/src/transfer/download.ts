@@ -15,7 +15,7 @@ import { TransferTask } from './task.ts';
 import type { DownloadRecord, ResumeStore, TransferProgressEvent } from './types.ts';
 
 export type { DownloadFileInput, DownloadFileResult, DownloadState } from './download-options.ts';
-export { DOWNLOAD_INPUT_KEYS } from './download-options.ts';
+export { checkDownloadInput, DOWNLOAD_INPUT_KEYS } from './download-options.ts';
 export type { DownloadOutput } from './sink.ts';
 
 interface Range {
