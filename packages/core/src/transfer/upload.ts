@@ -173,7 +173,7 @@ export class UploadHandle extends TransferTask<UploadFileResult, UploadState> {
     this.enter('uploading');
     await this.interruptible((signal) =>
       drain(
-        plan.filter((p) => !this.finished.has(p.n)),
+        this.partsLeft(plan),
         o.concurrency,
         signal,
         (part, partSignal) => this.sendPart(part, candidates, partSignal),
@@ -182,6 +182,11 @@ export class UploadHandle extends TransferTask<UploadFileResult, UploadState> {
     await this.checkpoint();
     this.enter('completing');
     return this.complete(plan);
+  }
+
+  /** Parts not finished yet, pulled lazily by the workers (a resumed run skips what the paused one finished). */
+  private *partsLeft(plan: PartPlan[]): Generator<PartPlan> {
+    for (const part of plan) if (!this.finished.has(part.n)) yield part;
   }
 
   /** Finds or creates the multipart upload; returns the parts that may be kept. */
