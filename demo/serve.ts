@@ -89,7 +89,9 @@ async function main(): Promise<void> {
     [
       '',
       `  coskit demo (${mode === 'emulator' ? 'local emulator' : 'real COS'}): bucket ${bucket}, region ${region}`,
-      mode === 'emulator' ? `  storage        ${endpoint} (data in ${process.env.COSKIT_DATA ?? '.coskit-data'}/)` : '',
+      mode === 'emulator'
+        ? `  storage        ${endpoint?.replace('{Bucket}', bucket).replace('{Region}', region)}/ (data in ${process.env.COSKIT_DATA ?? '.coskit-data'}/)`
+        : '',
       `  temporary keys ${demo.url}api/sts (scoped to ${prefix}*)`,
       '',
       `  Open  ${demo.url}`,
