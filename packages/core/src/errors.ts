@@ -16,6 +16,7 @@ export type CosClientErrorCode =
   | 'MalformedResponse'
   | 'CorsHeaderMissing'
   | 'ObjectChanged'
+  | 'FolderNotEmpty'
   | 'UnsupportedEnvironment';
 
 export class CosError extends Error {

@@ -28,7 +28,9 @@ export function transport(fetchImpl: typeof fetch, request: WireRequest): Promis
     signal: request.signal,
     // Credentials travel in the signature, never in cookies.
     credentials: 'omit',
-    cache: 'no-store',
+    // 'no-store' makes Chromium add `Cache-Control: no-cache` to the request, which COS would store as the
+    // object's metadata on PUT/POST: only reads opt out of the HTTP cache.
+    ...(request.method === 'GET' || request.method === 'HEAD' ? { cache: 'no-store' as const } : {}),
   });
   if (request.onUploadProgress && request.uploadTotal > 0) {
     const report = request.onUploadProgress;

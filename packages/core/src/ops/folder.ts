@@ -4,7 +4,7 @@
  * in `/`, optionally with an empty marker object of that exact key (what the console creates).
  */
 import type { CosClient } from '../client.ts';
-import { CosClientError, invalidArgument, isCosServiceError, type CosClientErrorCode } from '../errors.ts';
+import { CosClientError, invalidArgument, isCosServiceError } from '../errors.ts';
 import { assertKey } from '../validate.ts';
 import { OBJECT_HEADER_KEYS, objectHeaders, type ObjectHeaderOptions } from './headers.ts';
 import { assertPageSize, checkInput, listObjects, targetOf, type ObjectSummary } from './list.ts';
@@ -161,10 +161,6 @@ export async function updateObjectMeta(client: CosClient, input: UpdateObjectMet
   const { bucket, region, signal, key, ...headerOptions } = input;
   const out = await client.copyObject({
     ...headerOptions,
-    // Chromium's fetch adds `Cache-Control: no-cache` to a request without one (cache mode 'no-store'), and
-    // 'Replaced' would store it on the object; an explicit empty value prevents that (cos-js-sdk-v5 putObjectCopy
-    // does the same).
-    cacheControl: headerOptions.cacheControl ?? '',
     ...targetOf({ bucket, region, signal }),
     key,
     source: { bucket, region, key },
@@ -215,9 +211,8 @@ export async function deleteFolder(client: CosClient, input: DeleteFolderInput):
     const page = await listObjects(client, { ...target, prefix, maxKeys: 2 });
     const others = page.contents.filter((o) => o.key !== prefix);
     if (others.length > 0) {
-      // 'FolderNotEmpty' is not yet in CosClientErrorCode (errors.ts belongs to another family): see the report.
       throw new CosClientError(
-        'FolderNotEmpty' as CosClientErrorCode,
+        'FolderNotEmpty',
         `folder ${JSON.stringify(prefix)} is not empty (e.g. ${JSON.stringify(others[0]!.key)}); pass recursive: true to delete everything under it`,
       );
     }
