@@ -40,6 +40,15 @@ after(async () => {
 afterEach(async () => (await mswWorker()).resetHandlers());
 
 describe('putObject / getObject / headObject', () => {
+  it('stores no Cache-Control the page did not ask for (the browser must not add one to writes)', async () => {
+    const key = `${run}no-cache-control.txt`;
+    await client.putObject({ key, body: 'x' });
+    const head = await client.headObject({ key });
+    expect(head.cacheControl).to.equal(undefined);
+    await client.putObject({ key, body: 'x', cacheControl: 'max-age=60' });
+    expect((await client.headObject({ key })).cacheControl).to.equal('max-age=60');
+  });
+
   it('round-trips a string body with ETag, CRC-64 and location, verified against the body', async () => {
     const key = `${run}hello.txt`;
     const put = await client.putObject({ key, body: 'hello world' });
