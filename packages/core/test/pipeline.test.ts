@@ -289,6 +289,8 @@ describe('credentials', () => {
     server.use(http.get(`${ORIGIN}/*`, () => HttpResponse.text('ok')));
     const calls: number[] = [];
     const c = client({
+      // Without retries each request meets the provider's failure (with retries it recovers inside one: next test).
+      retry: { limit: 0 },
       credentials: async () => {
         calls.push(performance.now());
         if (calls.length <= 2) throw new Error('sts down');
@@ -305,6 +307,23 @@ describe('credentials', () => {
     await c.request({ action: 'GetObject', method: 'GET', key: 'k', responseType: 'text' });
     assert.equal(calls.length, 3);
     assert.ok(calls[1]! - calls[0]! >= 240, `second provider call waited for backoff (${calls[1]! - calls[0]!} ms)`);
+  });
+
+  it('retries a request whose provider threw (a credentials route down), but not a malformed provider answer', async () => {
+    server.use(http.get(`${ORIGIN}/*`, () => HttpResponse.text('ok')));
+    let thrown = 0;
+    const flaky = client({
+      credentials: async () => {
+        if (++thrown <= 2) throw new Error('sts 502');
+        return { credentials: { tmpSecretId: 'A', tmpSecretKey: 'B', sessionToken: 'T' }, expiredTime: now() + 1800 };
+      },
+    });
+    await flaky.request({ action: 'GetObject', method: 'GET', key: 'k', responseType: 'text' });
+    assert.equal(thrown, 3);
+    let garbage = 0;
+    const bad = client({ credentials: async () => (garbage++, { TmpSecretId: 'only-an-id' }) });
+    await assert.rejects(bad.request({ action: 'GetObject', method: 'GET', key: 'k' }), (e: unknown) => e instanceof CosClientError && e.code === 'CredentialsError');
+    assert.equal(garbage, 1);
   });
 
   it('refetches temporary keys once when the server says ExpiredToken', async () => {

@@ -21,6 +21,18 @@ function fail(message: string, cause?: unknown): CosClientError {
   return new CosClientError('CredentialsError', message, { cause });
 }
 
+/** Errors of a provider that threw (an STS route down): worth another attempt, unlike a malformed answer. */
+const providerFailures = new WeakSet<object>();
+
+/**
+ * True for a `CredentialsError` raised because the provider itself threw or rejected (a credentials route answering
+ * 502, a network error): the request pipeline retries those (the cache's own backoff spaces the provider calls).
+ * A provider that answers garbage is not transient and fails at once.
+ */
+export function isTransientCredentialsError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && providerFailures.has(error);
+}
+
 function str(value: unknown): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
@@ -111,7 +123,9 @@ export class CredentialsCache {
     } catch (cause) {
       if (signal?.aborted) throw signal.reason;
       this.#backoff();
-      throw fail(`the credentials provider failed: ${(cause as Error)?.message ?? String(cause)}`, cause);
+      const error = fail(`the credentials provider failed: ${(cause as Error)?.message ?? String(cause)}`, cause);
+      providerFailures.add(error);
+      throw error;
     }
     try {
       this.#current = normalizeCredentials(raw);

@@ -4,6 +4,7 @@
  * full jitter, correct clock skew once, and refresh expired temporary keys once.
  */
 import { getAuthorization } from '../auth/sign.ts';
+import { isTransientCredentialsError } from '../auth/credentials.ts';
 import type { CosClient } from '../client.ts';
 import { CosClientError, CosServiceError, invalidArgument, isCosServiceError } from '../errors.ts';
 import { assertBody, assertBucket, assertKey, assertRegion, bodySize } from '../validate.ts';
@@ -120,7 +121,7 @@ async function sign(client: CosClient, init: CosRequestInit, prepared: Prepared,
 }
 
 function isRetryable(error: unknown): boolean {
-  if (error instanceof CosClientError) return error.code === 'NetworkError' || error.code === 'Timeout';
+  if (error instanceof CosClientError) return error.code === 'NetworkError' || error.code === 'Timeout' || isTransientCredentialsError(error);
   if (isCosServiceError(error)) {
     return error.status >= 500 || error.status === 429 || error.code === 'SlowDown' || error.code === 'RequestTimeout';
   }
