@@ -1,4 +1,4 @@
-import type { CorsRule } from './storage/types.ts';
+import type { BucketMeta, CorsRule } from './storage/types.ts';
 
 /** The recommended default of cos-protocol.md §6, given to every bucket the emulator creates. */
 export const DEFAULT_EXPOSE_HEADERS = Object.freeze([
@@ -27,6 +27,17 @@ export function defaultCorsRule(): CorsRule {
   };
 }
 
+const DEFAULT_RULES: readonly CorsRule[] = Object.freeze([defaultCorsRule()]);
+
+/**
+ * The rules that answer a request: an existing bucket's own (none after DELETE ?cors), else the default rule. The
+ * service endpoint (GET Service) and buckets that do not exist (yet) have no rules of their own, but COS answers
+ * their preflights; without that a page could not create or list buckets, nor even read NoSuchBucket.
+ */
+export function corsRulesFor(bucket: BucketMeta | undefined): readonly CorsRule[] | undefined {
+  return bucket ? bucket.cors : DEFAULT_RULES;
+}
+
 /** AllowedOrigin supports a single `*` wildcard anywhere (Doc 8279). */
 function wildcard(pattern: string, value: string, ci: boolean): boolean {
   const p = ci ? pattern.toLowerCase() : pattern;
@@ -40,7 +51,7 @@ function wildcard(pattern: string, value: string, ci: boolean): boolean {
 
 /** First rule that allows the origin, the method and every requested header. */
 export function matchCors(
-  rules: CorsRule[] | undefined,
+  rules: readonly CorsRule[] | undefined,
   origin: string,
   method: string,
   requestHeaders: string[] = [],

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { requireAccess } from './auth/access.ts';
 import { authenticate, type Authenticated } from './auth/verify.ts';
-import { matchCors } from './cors.ts';
+import { corsRulesFor, matchCors } from './cors.ts';
 import { CosError, err } from './errors.ts';
 import { ADMIN_PREFIX, type AdminHooks, handleAdmin } from './admin.ts';
 import { ConnectionDropped } from './http/body.ts';
@@ -17,7 +17,7 @@ import { parseTrafficLimit } from './traffic.ts';
 function attachCors(ctx: Ctx): void {
   const origin = header(ctx, 'origin');
   const bucket = ctx.bucket ? ctx.state.store.getBucket(ctx.bucket) : undefined;
-  if (origin && bucket) ctx.corsRule = matchCors(bucket.cors, origin, ctx.method);
+  if (origin) ctx.corsRule = matchCors(corsRulesFor(bucket), origin, ctx.method);
 }
 
 /** Decides faults for this request; returns false when the request must end here (connection dropped). */
