@@ -6,55 +6,45 @@ import { liveObject } from '../lifecycle.ts';
 import type { AclState, AclValue, Grant } from '../storage/types.ts';
 import { MAX_XML_BYTES, asArray, parseXml, text } from '../xml.ts';
 import { requireBucket } from './bucket.ts';
+import { ALL_USERS, applyPublic, isAllUsers, isGroupUri, isPermission } from './grants.ts';
 import { aclFrom, lowerHeaders } from './meta.ts';
 import { owner } from './owner.ts';
 
-const ALL_USERS = 'http://cam.qcloud.com/groups/global/AllUsers';
+const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
 
+const user = (id: string) => ({ '@_xmlns:xsi': XSI, '@_xsi:type': 'CanonicalUser', ID: id, DisplayName: id });
+const group = (uri: string) => ({ '@_xmlns:xsi': XSI, '@_xsi:type': 'Group', URI: uri });
+
+/** COS reports every CAM principal's DisplayName as its full ID here (Doc 7733 sample), unlike list results. */
 function render(ctx: Ctx, acl: AclState): Record<string, unknown> {
-  const who = owner(ctx);
-  const grants: Array<Record<string, unknown>> = [
-    { Grantee: { '@_xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance', '@_xsi:type': 'CanonicalUser', ...who }, Permission: 'FULL_CONTROL' },
-  ];
-  const group = (perm: string) => ({
-    Grantee: { '@_xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance', '@_xsi:type': 'Group', URI: ALL_USERS },
-    Permission: perm,
-  });
-  if (acl.canned === 'public-read' || acl.canned === 'public-read-write') grants.push(group('READ'));
-  if (acl.canned === 'public-read-write') grants.push(group('WRITE'));
+  const who = owner(ctx).ID;
+  const grants: Array<Record<string, unknown>> = [{ Grantee: user(who), Permission: 'FULL_CONTROL' }];
+  if (acl.canned === 'public-read' || acl.canned === 'public-read-write') grants.push({ Grantee: group(ALL_USERS), Permission: 'READ' });
+  if (acl.canned === 'public-read-write') grants.push({ Grantee: group(ALL_USERS), Permission: 'WRITE' });
   for (const g of acl.grants) {
-    grants.push({
-      Grantee: { '@_xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance', '@_xsi:type': 'CanonicalUser', ID: g.grantee, DisplayName: g.grantee },
-      Permission: g.permission,
-    });
+    grants.push({ Grantee: isGroupUri(g.grantee) ? group(g.grantee) : user(g.grantee), Permission: g.permission });
   }
-  return { AccessControlPolicy: { Owner: who, AccessControlList: { Grant: grants } } };
+  return { AccessControlPolicy: { Owner: { ID: who, DisplayName: who }, AccessControlList: { Grant: grants } } };
 }
 
-/** An ACL from the XML body: AllUsers READ/WRITE grants become the canned value, the rest are kept as grants. */
+/** An ACL from the XML body, kept as sent: grants to everyone become the canned value, the rest stay grants. */
 function parseAclXml(body: string): AclState {
   const doc = parseXml(body);
   const root = doc['AccessControlPolicy'] as Record<string, unknown> | undefined;
   const list = root?.['AccessControlList'] as Record<string, unknown> | undefined;
   if (!root || !list) throw err.malformedXml();
+  const ownerId = text((root['Owner'] as Record<string, unknown> | undefined)?.['ID']);
   const grants: Grant[] = [];
-  let read = false;
-  let write = false;
+  const open = new Set<string>();
   for (const g of asArray(list['Grant'] as Record<string, unknown> | Record<string, unknown>[] | undefined)) {
     const grantee = (g['Grantee'] ?? {}) as Record<string, unknown>;
     const perm = text(g['Permission']).toUpperCase();
-    if (text(grantee['URI']) === ALL_USERS) {
-      if (perm === 'READ') read = true;
-      else if (perm === 'WRITE') write = true;
-      else if (perm === 'FULL_CONTROL') read = write = true;
-      continue;
-    }
+    if (!isPermission(perm)) throw err.malformedXml();
     const id = text(grantee['ID']) || text(grantee['URI']);
-    const ownerId = text((root['Owner'] as Record<string, unknown> | undefined)?.['ID']);
-    if (id && id !== ownerId) grants.push({ permission: perm, grantee: id });
+    if (isAllUsers(id)) open.add(perm);
+    else if (id && id !== ownerId) grants.push({ permission: perm, grantee: id });
   }
-  const canned: AclValue = read && write ? 'public-read-write' : read ? 'public-read' : 'private';
-  return { canned, grants };
+  return applyPublic({ canned: 'private', grants }, open);
 }
 
 async function requestedAcl(ctx: Ctx, fallback: AclValue): Promise<AclState> {

@@ -2,6 +2,7 @@ import { CosError, err } from '../errors.ts';
 import { type Ctx, header } from '../http/context.ts';
 import { quoteEtag } from '../http/respond.ts';
 import type { AclState, AclValue, Grant, ObjectMeta } from '../storage/types.ts';
+import { applyPublic, isAllUsers, parseGrantHeader, permissionOf } from './grants.ts';
 
 const STORED = ['content-type', 'cache-control', 'content-disposition', 'content-encoding', 'content-language', 'expires'];
 const STORAGE_CLASSES = new Set(['STANDARD', 'STANDARD_IA', 'ARCHIVE', 'DEEP_ARCHIVE', 'INTELLIGENT_TIERING', 'MAZ_STANDARD', 'MAZ_STANDARD_IA', 'MAZ_INTELLIGENT_TIERING']);
@@ -33,17 +34,25 @@ export function storageClassOf(value: string | undefined): string {
   return v;
 }
 
-/** Canned ACL plus x-cos-grant-* headers (or their POST-form twins). */
+/**
+ * Canned ACL plus x-cos-grant-* headers (or their POST-form twins). Grantees are stored in the form GET ?acl reports
+ * (`id="100000000011"` -> `qcs::cam::uin/100000000011:uin/100000000011`); grants to AllUsers become the canned value.
+ */
 export function aclFrom(source: Record<string, string>, fallback: AclValue): AclState {
   const canned = (source['x-cos-acl'] ?? source['acl'] ?? fallback) as AclValue;
   if (!ACLS.has(canned)) throw err.invalidArgument(`Invalid x-cos-acl ${canned}`);
   const grants: Grant[] = [];
+  const open = new Set<string>();
   for (const perm of ['read', 'write', 'read-acp', 'write-acp', 'full-control']) {
     const v = source[`x-cos-grant-${perm}`];
     if (!v) continue;
-    for (const g of v.split(',')) grants.push({ permission: perm.toUpperCase().replace('-', '_'), grantee: g.trim() });
+    const permission = permissionOf(perm);
+    for (const grantee of parseGrantHeader(v)) {
+      if (isAllUsers(grantee)) open.add(permission);
+      else if (!grants.some((g) => g.permission === permission && g.grantee === grantee)) grants.push({ permission, grantee });
+    }
   }
-  return { canned, grants };
+  return applyPublic({ canned, grants }, open);
 }
 
 /** Key rules of §4 applied to writes: length, leading slash, control characters. */

@@ -10,7 +10,10 @@ export type AclValue = 'default' | 'private' | 'public-read' | 'public-read-writ
 
 export interface Grant {
   permission: string;
-  /** `uin` / `id` grantee as sent in x-cos-grant-* headers or the ACL XML. */
+  /**
+   * A CAM ID as GET ?acl reports it (`qcs::cam::uin/…:uin/…`; header `id="…"` values are converted, XML IDs kept as
+   * sent) or a group URI (rendered as a Group grantee).
+   */
   grantee: string;
 }
 
