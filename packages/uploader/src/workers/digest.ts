@@ -31,7 +31,13 @@ export async function digestBlob(blob: Blob, options: DigestOptions): Promise<Ha
     const reader = blob.stream().getReader();
     try {
       for (;;) {
-        const { done, value } = await reader.read();
+        let next: ReadableStreamReadResult<Uint8Array>;
+        try {
+          next = await reader.read();
+        } catch (error) {
+          throw unreadable(error);
+        }
+        const { done, value } = next;
         if (done) break;
         for (let at = 0; at < value.length; at += PIECE) {
           signal?.throwIfAborted();
@@ -57,16 +63,25 @@ export async function digestBlob(blob: Blob, options: DigestOptions): Promise<Ha
   return result;
 }
 
+/**
+ * Chromium fails a stream read of a File that changed on disk since it was picked with a bare
+ * `TypeError: network error` (`arrayBuffer()` says `NotReadableError`): name it, so callers can tell.
+ */
+function unreadable(error: unknown): DOMException {
+  const message = error instanceof Error ? error.message : String(error);
+  return new DOMException(`the file could not be read (changed, moved or deleted since it was picked?): ${message}`, 'NotReadableError');
+}
+
 let channel: MessageChannel | undefined;
 const waiting: Array<() => void> = [];
 
 /**
- * Lets pending input, rendering and timers run. `scheduler.yield()` (Chromium 129+) keeps our priority; elsewhere a
- * MessageChannel message is a real macrotask without the 4 ms clamp nested `setTimeout` calls get.
+ * Lets everything else queued on the page run: input, rendering, timers and, above all, the network callbacks of
+ * the upload in progress. A MessageChannel message is a plain task, queued behind those (and without the 4 ms clamp
+ * of nested `setTimeout`). Not `scheduler.yield()`: Chromium runs its continuation ahead of other pending tasks,
+ * so timers and XHR events would wait until the whole part is hashed.
  */
 export function yieldToEventLoop(): Promise<void> {
-  const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
-  if (typeof scheduler?.yield === 'function') return scheduler.yield();
   if (!channel) {
     channel = new MessageChannel();
     channel.port1.onmessage = () => waiting.shift()?.();
