@@ -16,6 +16,7 @@ export interface DemoConfig {
   prefix: string;
 }
 
+/** Fetches `/api/config` from the demo server. */
 export async function loadConfig(): Promise<DemoConfig> {
   const response = await fetch('/api/config');
   if (!response.ok) throw new Error(`/api/config answered ${response.status}`);
@@ -29,6 +30,7 @@ export async function fetchCredentials({ signal }: { signal?: AbortSignal | unde
   return (await response.json()) as StsCredentialsShape;
 }
 
+/** A `CosClient` for the demo bucket, its keys fetched from `/api/sts` when needed (and before they expire). */
 export function createClient(config: DemoConfig): CosClient {
   return new CosClient({
     bucket: config.bucket,
