@@ -238,12 +238,13 @@ export async function startHarness(options: {
       page,
       async run(spec, round, timeoutMs) {
         await load();
+        await page.evaluate(({ c, s }) => (window as unknown as { bench: BenchPageApi }).bench.prepare(c, s), { c: config, s: spec });
         const cpu0 = process.cpuUsage();
         const chrome0 = await cpuOfProcesses(profile);
         const requests0 = totalRequests(emulator);
         const { result, tasks } = await traceMainThreadTasks(page, () =>
           withTimeout(
-            page.evaluate(({ c, s }) => (window as unknown as { bench: BenchPageApi }).bench.run(c, s), { c: config, s: spec }),
+            page.evaluate(() => (window as unknown as { bench: BenchPageApi }).bench.run()),
             timeoutMs,
             `upload "${spec.label}"`,
           ),

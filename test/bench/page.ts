@@ -102,7 +102,23 @@ function cosJs(config: PageConfig, spec: RunSpec): CosJs {
   });
 }
 
-async function run(config: PageConfig, spec: RunSpec): Promise<RunResult> {
+/** Everything an upload needs, made before the measured window (a page makes these once, not per upload). */
+interface Prepared {
+  config: PageConfig;
+  spec: RunSpec;
+  file: File;
+  key: string;
+  client: CosClient;
+  hasher: TimedHasher | undefined;
+  workers: WorkerHasher | undefined;
+  url: string;
+  cos: CosJs | undefined;
+  heapBaselineBytes: number;
+}
+
+let prepared: Prepared | undefined;
+
+async function prepare(config: PageConfig, spec: RunSpec): Promise<void> {
   const file = inputFile(spec.input);
   const key = `bench/${spec.label.replace(/[^a-z0-9]+/gi, '-')}-${Date.now()}.bin`;
   const client = new CosClient({
@@ -117,20 +133,25 @@ async function run(config: PageConfig, spec: RunSpec): Promise<RunResult> {
       expiredTime: config.expiredTime,
     }),
   });
-  // Setup is not timed: a page keeps one hasher (and its worker) for every upload, so the worker is started here.
   let hasher: TimedHasher | undefined;
   let workers: WorkerHasher | undefined;
   if (spec.sdk === 'coskit') {
     // A classic worker, bundled, as the script-tag build starts it (a Blob URL there; same script either way).
-    workers = spec.hasher === 'main-thread' ? undefined : new WorkerHasher({ createWorker: () => new Worker('/hash-worker.js', { name: 'coskit-hash' }) });
-    const inner = workers ?? new MainThreadHasher();
+    if (spec.hasher === undefined || spec.hasher === 'worker') workers = new WorkerHasher({ createWorker: () => new Worker('/hash-worker.js', { name: 'coskit-hash' }) });
+    const inner: Hasher = workers ?? (spec.hasher === 'none' ? { hash: async () => ({ crc64: '0' }) } : new MainThreadHasher());
+    // Started now: a page keeps one hasher (and its worker) for every upload.
     await inner.hash(new Blob([new Uint8Array(16)]));
     hasher = new TimedHasher(inner);
   }
   const url = spec.sdk === 'fetch' ? await client.getObjectUrl({ key, method: 'PUT', expires: 3600 }) : '';
   const cos = spec.sdk === 'cosjs' ? cosJs(config, spec) : undefined;
+  prepared = { config, spec, file, key, client, hasher, workers, url, cos, heapBaselineBytes: await settledHeap() };
+}
 
-  const heapBaselineBytes = await settledHeap();
+async function run(): Promise<RunResult> {
+  if (!prepared) throw new Error('run() needs prepare() first');
+  const { config, spec, file, key, client, hasher, workers, url, cos, heapBaselineBytes } = prepared;
+  prepared = undefined;
   const watcher = watch();
   const t0 = performance.now();
   let localCrc64: string | undefined;
@@ -145,6 +166,7 @@ async function run(config: PageConfig, spec: RunSpec): Promise<RunResult> {
       ...(spec.partSize !== undefined ? { partSize: spec.partSize } : {}),
       ...(spec.concurrency !== undefined ? { concurrency: spec.concurrency } : {}),
       ...(spec.contentMd5 ? { contentMd5: true } : {}),
+      ...(spec.hasher === 'none' ? { verifyCrc64: false } : {}),
     });
     localCrc64 = (await handle.done).crc64;
   } else {
@@ -178,4 +200,4 @@ async function idle(ms: number): Promise<{ longestTaskMs: number; totalBlockingM
   return { longestTaskMs, totalBlockingMs, longTasks };
 }
 
-window.bench = { ready: true, run, idle };
+window.bench = { ready: true, prepare, run, idle };

@@ -7,7 +7,7 @@ import type { HashCaseResult } from './hash.ts';
 import type { MeasuredRun } from './harness.ts';
 
 /** Row ids the targets refer to. */
-export type RowId = 'ceiling' | 'coskit' | 'cosjsEqual' | 'coskitSmall' | 'cosjsDefault' | 'coskitMd5' | 'cosjsMd5' | 'coskitMainThread';
+export type RowId = 'ceiling' | 'coskit' | 'cosjsEqual' | 'coskitSmall' | 'cosjsDefault' | 'coskitMd5' | 'cosjsMd5' | 'coskitNoHash' | 'coskitMainThread';
 
 export interface RowSummary {
   id: RowId;
@@ -56,6 +56,7 @@ export interface BenchReport {
     coskitVsCeiling?: number;
     coskitVsCosjsDefault?: number;
     coskitMd5VsCosjsMd5?: number;
+    coskitNoHashVsCosjsEqual?: number;
   };
   heap: Array<{ label: string; mbPerSec: number; baselineMiB: number; peakMiB: number; growthMiB: number; longestTaskMs: number; maxTaskCpuMs: number }>;
   idle: { longestTaskMs: number; totalBlockingMs: number; longTasks: number };
@@ -175,7 +176,8 @@ export function formatReport(r: BenchReport): string {
   lines.push('', `Ratios (median of per-round ratios): coskit / cos-js at equal settings (8 MiB x 5) ${x(r.ratios.coskitVsCosjsEqual)}; ` +
     `coskit / cos-js at cos-js's defaults (1 MiB x 3) ${x(r.ratios.coskitSmallVsCosjsDefault)}; ` +
     `coskit defaults / cos-js defaults ${x(r.ratios.coskitVsCosjsDefault)}; ` +
-    `both sending Content-MD5 (8 MiB x 5) ${x(r.ratios.coskitMd5VsCosjsMd5)}; coskit / fetch ceiling ${x(r.ratios.coskitVsCeiling)}.`);
+    `both sending Content-MD5 (8 MiB x 5) ${x(r.ratios.coskitMd5VsCosjsMd5)}; coskit without hashing / cos-js (8 MiB x 5) ${x(r.ratios.coskitNoHashVsCosjsEqual)}; ` +
+    `coskit / fetch ceiling ${x(r.ratios.coskitVsCeiling)}.`);
   lines.push('"longest main-thread task" is wall time (PerformanceObserver longtask); "its max CPU" is the most thread-CPU time any single ' +
     'main-thread task used (Chromium trace): a long task with little CPU was descheduled by a busy machine.');
   const busy = r.rows.filter((row) => row.hashBusyPerGB !== undefined).map((row) => `${row.label}: ${f1(row.hashBusyPerGB!)} s/GB`);

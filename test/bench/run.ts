@@ -6,7 +6,8 @@
  *   npm run bench
  *   BENCH_SIZE_MIB=256 BENCH_HEAP_MIB=1024 BENCH_ROUNDS=3 BENCH_HASH_MIB=64 BENCH_BUDGET_S=330 npm run bench
  *
- * BENCH_HEAP_MIB=0 skips the large-file heap test; BENCH_HASH_MIB=0 skips the hash table.
+ * BENCH_HEAP_MIB=0 skips the large-file heap test; BENCH_HASH_MIB=0 skips the hash table; BENCH_MAIN_THREAD=1 adds
+ * coskit with core's main-thread hasher.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg } from 'node:os';
@@ -33,7 +34,7 @@ export interface BenchOptions {
   hashMiB?: number;
   /** No upload of rounds 2+ starts after this many seconds (round 1, coskit's heap test and hashes still run). @default 330 */
   budgetS?: number;
-  /** Also measure coskit with the main-thread hasher (the profile row). @default true */
+  /** Also measure coskit with core's main-thread hasher (a profile row; `BENCH_MAIN_THREAD=1`). @default false */
   mainThreadRow?: boolean;
   /** @default '.bench-tmp' at the repository root */
   dir?: string;
@@ -43,7 +44,7 @@ export interface BenchOptions {
   log?: (line: string) => void;
 }
 
-const DEFAULTS = Object.freeze({ sizeMiB: 256, heapMiB: 1024, rounds: 3, hashMiB: 64, budgetS: 330, mainThreadRow: true });
+const DEFAULTS = Object.freeze({ sizeMiB: 256, heapMiB: 1024, rounds: 3, hashMiB: 64, budgetS: 330, mainThreadRow: false });
 const OPTION_KEYS = new Set(['sizeMiB', 'heapMiB', 'rounds', 'hashMiB', 'budgetS', 'mainThreadRow', 'dir', 'executablePath', 'log']);
 
 /** The throughput rows. "Equal settings" is coskit's defaults (8 MiB x 5); a second pair uses cos-js's (1 MiB x 3). */
@@ -55,6 +56,7 @@ const ROWS: Array<{ id: RowId; spec: RunSpec }> = [
   { id: 'cosjsDefault', spec: { label: 'cos-js-sdk-v5 defaults: 1 MiB x 3', sdk: 'cosjs', input: 'file' } },
   { id: 'coskitMd5', spec: { label: 'coskit 8 MiB x 5, CRC-64 + Content-MD5 (worker)', sdk: 'coskit', input: 'file', contentMd5: true } },
   { id: 'cosjsMd5', spec: { label: 'cos-js-sdk-v5 8 MiB x 5, UploadCheckContentMd5', sdk: 'cosjs', input: 'file', partSize: 8 * MiB, concurrency: 5, contentMd5: true } },
+  { id: 'coskitNoHash', spec: { label: 'profile: coskit 8 MiB x 5, no hashing, no verification', sdk: 'coskit', input: 'file', hasher: 'none' } },
   { id: 'coskitMainThread', spec: { label: 'coskit 8 MiB x 5, CRC-64 on the main thread', sdk: 'coskit', input: 'file', hasher: 'main-thread' } },
 ];
 
@@ -160,6 +162,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
       coskitVsCosjsDefault: roundRatio(runs, byLabel('coskit'), byLabel('cosjsDefault')),
       coskitVsCeiling: roundRatio(runs, byLabel('coskit'), byLabel('ceiling')),
       coskitMd5VsCosjsMd5: roundRatio(runs, byLabel('coskitMd5'), byLabel('cosjsMd5')),
+      coskitNoHashVsCosjsEqual: roundRatio(runs, byLabel('coskitNoHash'), byLabel('cosjsEqual')),
     },
     heap: heapRuns.map((r) => ({
       label: r.label,
@@ -202,6 +205,7 @@ async function main(): Promise<void> {
   set('rounds', env('BENCH_ROUNDS'));
   set('hashMiB', env('BENCH_HASH_MIB'));
   set('budgetS', env('BENCH_BUDGET_S'));
+  if (process.env.BENCH_MAIN_THREAD === '1') options.mainThreadRow = true;
   const report = await runBench(options);
   const out = fileURLToPath(new URL('../../.bench-tmp/results.json', import.meta.url));
   await mkdir(join(out, '..'), { recursive: true });

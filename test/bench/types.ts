@@ -30,8 +30,11 @@ export interface RunSpec {
   concurrency?: number;
   /** Send Content-MD5 with every part (coskit `contentMd5`, cos-js `UploadCheckContentMd5`). */
   contentMd5?: boolean;
-  /** coskit: hash in workers (default) or on the main thread (core's default hasher), for the profile. */
-  hasher?: 'worker' | 'main-thread';
+  /**
+   * coskit: hash in workers (default), on the main thread (core's default hasher), or not at all (`none`: a hasher
+   * that returns at once and `verifyCrc64: false`; a profile row that shows coskit's pipeline without hashing).
+   */
+  hasher?: 'worker' | 'main-thread' | 'none';
 }
 
 /** What the page measured for one upload. */
@@ -53,14 +56,20 @@ export interface RunResult {
   hashBusyMs?: number;
   /** The stored object, read back with HEAD after the upload. */
   stored: { size: number; crc64: string | undefined };
-  /** coskit only: the CRC-64 coskit computed locally (combined from its parts). */
+  /**
+   * coskit only: the CRC-64 in coskit's result (Complete's; coskit has already compared it with the one it combined
+   * from its parts when verification is on).
+   */
   localCrc64?: string;
 }
 
 /** The API page.ts installs on `window`. */
 export interface BenchPageApi {
   ready: true;
-  run(config: PageConfig, spec: RunSpec): Promise<RunResult>;
+  /** Makes the client, hasher (worker started), presigned URL or cos-js instance, then GCs and reads the heap baseline. */
+  prepare(config: PageConfig, spec: RunSpec): Promise<void>;
+  /** The measured upload of what `prepare` set up; then HEAD (the stored size and CRC-64) and DELETE. */
+  run(): Promise<RunResult>;
   /** Long tasks seen while the page does nothing for `ms` (the machine's own noise floor). */
   idle(ms: number): Promise<{ longestTaskMs: number; totalBlockingMs: number; longTasks: number }>;
 }

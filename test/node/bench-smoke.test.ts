@@ -29,7 +29,7 @@ describe('npm run bench (smoke: 24 MiB, one round)', () => {
     assert.deepEqual(integrityProblems(report), []);
     assert.deepEqual(
       report.rows.map((r) => r.id),
-      ['ceiling', 'coskit', 'cosjsEqual', 'coskitSmall', 'cosjsDefault', 'coskitMd5', 'cosjsMd5'],
+      ['ceiling', 'coskit', 'cosjsEqual', 'coskitSmall', 'cosjsDefault', 'coskitMd5', 'cosjsMd5', 'coskitNoHash'],
     );
     for (const row of report.rows) {
       assert.equal(row.rounds, 1, row.label);
