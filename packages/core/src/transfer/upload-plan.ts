@@ -3,6 +3,7 @@
  * adoption of an in-progress upload found on the server with `resume: 'server'`).
  */
 import type { CosClient } from '../client.ts';
+import { crc64Combine } from '../checksum/crc64.ts';
 import { invalidArgument, isCosServiceError } from '../errors.ts';
 import { MAX_PARTS, MAX_PART_SIZE, MIN_PART_SIZE } from '../validate.ts';
 import type { ResumePart, ResumeStore, UploadRecord } from './types.ts';
@@ -70,9 +71,28 @@ interface Target {
 }
 
 /**
+ * Whether a recorded upload whose id the server no longer knows was completed by an earlier session that closed
+ * before it saw Complete's answer: the record holds every part and the object at the key has the file's size and
+ * the CRC-64 combined from the recorded parts.
+ */
+async function completedEarlier(client: CosClient, record: UploadRecord, target: Target): Promise<boolean> {
+  const plan = planParts(record.size, record.partSize);
+  const parts = [...record.parts].sort((a, b) => a.n - b.n);
+  if (parts.length !== plan.length || parts.some((p, i) => p.n !== i + 1 || p.size !== plan[i]!.end - plan[i]!.start || !p.crc64)) return false;
+  let combined = parts[0]!.crc64;
+  for (const part of parts.slice(1)) combined = crc64Combine(combined, part.crc64, part.size);
+  const head = await client.headObject({ bucket: target.bucket, region: target.region, key: target.key, signal: target.signal }).catch((error: unknown) => {
+    if (target.signal.aborted) throw error;
+    return undefined;
+  });
+  return head !== undefined && head.size === record.size && head.crc64 === combined;
+}
+
+/**
  * Continues the recorded upload when the server still has it: keeps the recorded parts whose number, size and
  * ETag the server lists (every page); their CRC-64 is checked against the local bytes before they are skipped. A
- * gone upload (`NoSuchUpload`) deletes the record so the caller starts over.
+ * gone upload (`NoSuchUpload`) deletes the record so the caller starts over, unless it was gone because an earlier
+ * session completed it (see `completedEarlier`).
  */
 export async function resumeFromRecord(
   client: CosClient,
@@ -95,6 +115,12 @@ export async function resumeFromRecord(
     ({ parts: serverParts } = await client.listParts({ bucket: target.bucket, region: target.region, key: target.key, uploadId: record.uploadId, signal: target.signal }));
   } catch (error) {
     if (isCosServiceError(error) && error.code === 'NoSuchUpload') {
+      if (await completedEarlier(client, record, target)) {
+        // Every recorded part is kept: the engine re-checks them against the local bytes, its Complete meets
+        // NoSuchUpload, and the lost-Complete path confirms the object by size and CRC-64. Nothing is re-sent.
+        const all = new Map<number, ReuseCandidate>(record.parts.map((p) => [p.n, { etag: p.etag, size: p.size, crc64: p.crc64 }]));
+        return { uploadId: record.uploadId, record, candidates: all, source: 'record' };
+      }
       await store.delete(fingerprint);
       return undefined;
     }

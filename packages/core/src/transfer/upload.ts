@@ -202,8 +202,12 @@ export class UploadHandle extends TransferTask<UploadFileResult, UploadState> {
       this.currentUploadId = point.uploadId;
       this.record = point.record;
     } else {
-      const created = await this.client.createMultipartUpload({ ...o.headers, ...this.target(signal) });
+      // Not cancelled by a stop: a sent Initiate may already have created the upload, and only its id lets cleanup
+      // abort it (a cancelled one would leave an orphan nobody knows about). It is one short request.
+      const { signal: _notCancelled, ...target } = this.target(signal);
+      const created = await this.client.createMultipartUpload({ ...o.headers, ...target });
       this.currentUploadId = created.uploadId;
+      signal.throwIfAborted();
     }
     if (o.store && fingerprint && !this.record) {
       const file = o.file as Partial<File> & { webkitRelativePath?: string };
