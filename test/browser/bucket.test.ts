@@ -1,12 +1,13 @@
 /**
- * Bucket operations from the browser. The emulator answers everything a page can reach: the run's bucket (head,
- * BucketNotEmpty, BucketAlreadyOwnedByYou, CORS and lifecycle round trips). A page cannot reach a bucket that does
- * not exist yet, nor the service endpoint: their CORS preflights fail (there is no bucket whose CORS rules could
- * allow them), so create/delete success, ListBuckets and a missing bucket are scripted with msw on the real URLs.
+ * Bucket operations from the browser against the emulator: create (with ACL and grant headers, read back), delete,
+ * head (a missing bucket too), ListBuckets on the service endpoint, BucketNotEmpty, BucketAlreadyOwnedByYou, CORS
+ * and lifecycle round trips. Like COS, the emulator answers preflights to buckets that do not exist yet and to the
+ * service endpoint. Still scripted with msw: answers the emulator cannot give a page (a bucket without CORS rules,
+ * AccessDenied on a CORS read, lifecycle transitions).
  */
 import { expect } from 'chai';
 import { http, HttpResponse, passthrough } from 'msw';
-import { CosClient, md5Base64, type CorsRule } from '@coskit/core';
+import { ALL_USERS_URI, CosClient, md5Base64, type CorsRule } from '@coskit/core';
 import { testEnv, virtualHostEndpoint, type TestEnv } from '../support/env.ts';
 import { mswWorker, recordRequests } from '../support/msw.ts';
 import { expectCosError, expectInvalidArgument } from '../support/assert.ts';
@@ -38,23 +39,24 @@ afterEach(async () => (await mswWorker()).resetHandlers());
 
 describe('create / delete / head / list buckets', () => {
   it('createBucket sends PUT / to the bucket host with the ACL and grant headers', async () => {
-    const seen: Request[] = [];
-    (await mswWorker()).use(
-      http.put(bucketRoot(fresh), ({ request }) => {
-        seen.push(request);
-        return new HttpResponse(null, { status: 200 });
-      }),
-    );
+    const log = await recordRequests();
     const out = await client.createBucket({ bucket: fresh, acl: 'public-read', grantFullControl: 'id="100000000001"', grantWrite: 'id="100000000002"' });
+    log.stop();
+    const seen = log.requests;
     expect(seen).to.have.length(1);
     const url = new URL(seen[0]!.url);
-    expect(url.host).to.equal(`${fresh}.cos.${env.region}.localhost:${env.port}`);
-    expect(url.search).to.equal('');
+    expect([seen[0]!.method, url.host, url.pathname, url.search]).to.deep.equal(['PUT', `${fresh}.cos.${env.region}.localhost:${env.port}`, '/', '']);
     expect(seen[0]!.headers.get('x-cos-acl')).to.equal('public-read');
     expect(seen[0]!.headers.get('x-cos-grant-full-control')).to.equal('id="100000000001"');
     expect(seen[0]!.headers.get('x-cos-grant-write')).to.equal('id="100000000002"');
     expect(seen[0]!.headers.get('authorization')).to.match(/^q-sign-algorithm=sha1&/);
     expect(out.location).to.equal(`http://${fresh}.cos.${env.region}.localhost:${env.port}/`);
+    // COS reports header grantees in their CAM form.
+    const acl = await client.getBucketAcl({ bucket: fresh });
+    expect(acl.grants).to.deep.include({ grantee: { type: 'Group', uri: ALL_USERS_URI }, permission: 'READ' });
+    const user = (uin: string) => `qcs::cam::uin/${uin}:uin/${uin}`;
+    expect(acl.grants).to.deep.include({ grantee: { type: 'CanonicalUser', id: user('100000000001'), displayName: user('100000000001') }, permission: 'FULL_CONTROL' });
+    expect(acl.grants).to.deep.include({ grantee: { type: 'CanonicalUser', id: user('100000000002'), displayName: user('100000000002') }, permission: 'WRITE' });
   });
 
   it('createBucket on an existing bucket rejects with the 409 COS sends', async () => {
@@ -67,15 +69,10 @@ describe('create / delete / head / list buckets', () => {
     expect(error.status).to.equal(409);
     expect((await client.headBucket()).exists).to.equal(true);
 
-    const seen: string[] = [];
-    (await mswWorker()).use(
-      http.delete(bucketRoot(fresh), ({ request }) => {
-        seen.push(`${request.method} ${request.url}`);
-        return new HttpResponse(null, { status: 204 });
-      }),
-    );
+    const log = await recordRequests();
     await client.deleteBucket({ bucket: fresh });
-    expect(seen).to.deep.equal([`DELETE http://${fresh}.cos.${env.region}.localhost:${env.port}/`]);
+    log.stop();
+    expect(log.requests.map((r) => `${r.method} ${r.url}`)).to.deep.equal([`DELETE http://${fresh}.cos.${env.region}.localhost:${env.port}/`]);
   });
 
   it('headBucket answers exists, with the region once CORS exposes x-cos-bucket-region', async () => {
@@ -91,29 +88,21 @@ describe('create / delete / head / list buckets', () => {
   });
 
   it('headBucket rejects a missing bucket with NoSuchBucket (bodiless 404)', async () => {
-    (await mswWorker()).use(http.head(bucketRoot(fresh), () => new HttpResponse(null, { status: 404 })));
     const error = await expectCosError(client.headBucket({ bucket: fresh }), 'NoSuchBucket', 'CosServiceError');
     expect(error.status).to.equal(404);
   });
 
   it('listBuckets sends GET / to the service host and reads every bucket', async () => {
-    const seen: string[] = [];
-    (await mswWorker()).use(
-      http.get(new RegExp(`^http://cos\\.${env.region}\\.localhost:\\d+/$`), ({ request }) => {
-        seen.push(request.url);
-        return xml(
-          '<ListAllMyBucketsResult><Owner><ID>qcs::cam::uin/100000000001:uin/100000000001</ID><DisplayName>100000000001</DisplayName></Owner>' +
-            '<Buckets><Bucket><Name>only-1250000000</Name><Location>ap-beijing</Location><CreationDate>2019-05-21T03:12:51Z</CreationDate></Bucket></Buckets>' +
-            '</ListAllMyBucketsResult>',
-        );
-      }),
-    );
+    const log = await recordRequests();
     const out = await client.listBuckets();
-    expect(seen).to.deep.equal([`http://cos.${env.region}.localhost:${env.port}/`]);
-    expect(out).to.deep.equal({
-      owner: { id: 'qcs::cam::uin/100000000001:uin/100000000001', displayName: '100000000001' },
-      buckets: [{ name: 'only-1250000000', region: 'ap-beijing', creationDate: new Date('2019-05-21T03:12:51Z') }],
-    });
+    log.stop();
+    expect(log.requests.map((r) => `${r.method} ${r.url}`)).to.deep.equal([`GET http://cos.${env.region}.localhost:${env.port}/`]);
+    expect(out.owner).to.deep.equal({ id: 'qcs::cam::uin/1250000000:uin/1250000000', displayName: '1250000000' });
+    const mine = out.buckets.find((b) => b.name === env.bucket);
+    expect(mine?.region).to.equal(env.region);
+    expect(mine?.creationDate).to.be.instanceOf(Date);
+    expect(Number.isNaN(mine!.creationDate.getTime())).to.equal(false);
+    expect(out.buckets.some((b) => b.name === fresh)).to.equal(false);
   });
 });
 
