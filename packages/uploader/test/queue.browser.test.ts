@@ -334,6 +334,23 @@ describe('UploadQueue', function () {
     }
   });
 
+  it('with autoStart off, waits for start(); keys follow keyFor and relative paths', async () => {
+    const q = newQueue({ autoStart: false, keyFor: (file, relativePath) => `${prefix}by-hand/${relativePath || file.name}`.toLowerCase() });
+    let starts = 0;
+    q.addEventListener('before-upload', () => starts++);
+    const items = q.add([randomFile('A.txt', 3).file, { file: randomFile('b.txt', 4).file, relativePath: 'Dir/b.txt' }, { file: randomFile('c.txt', 5).file, key: `${prefix}explicit` }]);
+    expect(items.map((i) => i.key)).to.deep.equal([`${prefix}by-hand/a.txt`, `${prefix}by-hand/dir/b.txt`, `${prefix}explicit`]);
+    expect(items[1]!.relativePath).to.equal('Dir/b.txt');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(starts).to.equal(0);
+    expect(q.items.map((i) => i.state)).to.deep.equal(['queued', 'queued', 'queued']);
+    const complete = once(q, 'complete');
+    q.start();
+    await complete;
+    expect(starts).to.equal(3);
+    expect((await client.headObject({ key: `${prefix}by-hand/dir/b.txt` })).size).to.equal(4);
+  });
+
   it('rejects bad options and inputs with InvalidArgument before any request', () => {
     expect(() => new UploadQueue({ client, conccurency: 2 } as never)).to.throw(/unknown option "conccurency"/);
     expect(() => new UploadQueue({ client, concurrency: 0 })).to.throw(/concurrency/);
