@@ -6,7 +6,16 @@
 // <exports:workers>
 export { WorkerHasher, setDefaultWorkerFactory, workerFromSource } from './workers/pool.ts';
 export type { WorkerHasherOptions, HasherMode } from './workers/pool.ts';
-export type { ToWorkerMessage, FromWorkerMessage, HashJobMessage, CancelJobMessage, HashDoneMessage, HashFailedMessage } from './workers/protocol.ts';
+export type {
+  ToWorkerMessage,
+  FromWorkerMessage,
+  HashJobMessage,
+  CancelJobMessage,
+  ReadyMessage,
+  HashDoneMessage,
+  HashFailedMessage,
+  HashCanceledMessage,
+} from './workers/protocol.ts';
 // </exports:workers>
 // <exports:resume>
 export { IndexedDbResumeStore } from './resume/idb-store.ts';
