@@ -11,19 +11,11 @@ import { resolveEndpoint, type ResolvedEndpoint } from './http/endpoint.ts';
 import type { Hasher, ResumeStore } from './transfer/types.ts';
 import { assertBucket, assertKnownKeys, assertRegion } from './validate.ts';
 // <imports>
+import type { TargetOptions } from './ops/common.ts';
 import {
-  copyObject,
-  deleteObject,
-  deleteObjects,
   getObject,
   headObject,
   putObject,
-  type CopyObjectInput,
-  type CopyObjectOutput,
-  type DeleteObjectInput,
-  type DeleteObjectOutput,
-  type DeleteObjectsInput,
-  type DeleteObjectsOutput,
   type GetObjectAs,
   type GetObjectBodies,
   type GetObjectInput,
@@ -32,8 +24,16 @@ import {
   type HeadObjectOutput,
   type PutObjectInput,
   type PutObjectOutput,
-  type TargetOptions,
 } from './ops/object.ts';
+import {
+  deleteObject,
+  deleteObjects,
+  type DeleteObjectInput,
+  type DeleteObjectOutput,
+  type DeleteObjectsInput,
+  type DeleteObjectsOutput,
+} from './ops/delete.ts';
+import { copyObject, type CopyObjectInput, type CopyObjectOutput } from './ops/copy.ts';
 import { appendObject, type AppendObjectInput, type AppendObjectOutput } from './ops/append.ts';
 import {
   getBucketAcl,
@@ -50,8 +50,6 @@ import {
   abortMultipartUpload,
   completeMultipartUpload,
   createMultipartUpload,
-  listMultipartUploads,
-  listParts,
   uploadPart,
   uploadPartCopy,
   type AbortMultipartUploadInput,
@@ -59,15 +57,19 @@ import {
   type CompleteMultipartUploadOutput,
   type CreateMultipartUploadInput,
   type CreateMultipartUploadOutput,
-  type ListMultipartUploadsInput,
-  type ListMultipartUploadsOutput,
-  type ListPartsInput,
-  type ListPartsOutput,
   type UploadPartCopyInput,
   type UploadPartCopyOutput,
   type UploadPartInput,
   type UploadPartOutput,
 } from './ops/multipart.ts';
+import {
+  listMultipartUploads,
+  listParts,
+  type ListMultipartUploadsInput,
+  type ListMultipartUploadsOutput,
+  type ListPartsInput,
+  type ListPartsOutput,
+} from './ops/multipart-list.ts';
 import { listAllObjects, listObjects, listObjectsPages, type ListObjectsInput, type ListObjectsOutput, type ObjectSummary } from './ops/list.ts';
 import { uploadFile, type UploadFileInput, type UploadHandle } from './transfer/upload.ts';
 import { downloadFile, type DownloadFileInput, type DownloadHandle } from './transfer/download.ts';
@@ -84,24 +86,26 @@ import {
 import {
   createBucket,
   deleteBucket,
+  headBucket,
+  listBuckets,
+  type CreateBucketInput,
+  type CreateBucketOutput,
+  type HeadBucketOutput,
+  type ListBucketsInput,
+  type ListBucketsOutput,
+} from './ops/bucket.ts';
+import {
   deleteBucketCors,
   deleteBucketLifecycle,
   getBucketCors,
   getBucketLifecycle,
-  headBucket,
-  listBuckets,
   putBucketCors,
   putBucketLifecycle,
-  type CreateBucketInput,
-  type CreateBucketOutput,
   type GetBucketCorsOutput,
   type GetBucketLifecycleOutput,
-  type HeadBucketOutput,
-  type ListBucketsInput,
-  type ListBucketsOutput,
   type PutBucketCorsInput,
   type PutBucketLifecycleInput,
-} from './ops/bucket.ts';
+} from './ops/bucket-config.ts';
 import {
   createFolder,
   deleteFolder,

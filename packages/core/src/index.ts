@@ -29,9 +29,9 @@ export type { AuthorizationOptions } from './auth/sign.ts';
 export { crc64, crc64Combine, Crc64, md5Hex, md5Base64, Md5 } from './checksum/index.ts';
 // </exports:checksum>
 // <exports:object>
-export { putObject, getObject, headObject, deleteObject, deleteObjects, copyObject, copySourceHeader, readObjectMetadata, MAX_DELETE_KEYS } from './ops/object.ts';
+export type { TargetOptions } from './ops/common.ts';
+export { putObject, getObject, headObject, readObjectMetadata } from './ops/object.ts';
 export type {
-  TargetOptions,
   ObjectMetadata,
   ObjectConditions,
   PutObjectInput,
@@ -42,16 +42,18 @@ export type {
   GetObjectOutput,
   HeadObjectInput,
   HeadObjectOutput,
+} from './ops/object.ts';
+export { deleteObject, deleteObjects, MAX_DELETE_KEYS } from './ops/delete.ts';
+export type {
   DeleteObjectInput,
   DeleteObjectOutput,
   DeleteObjectsInput,
   DeleteObjectsOutput,
   DeletedObject,
   DeleteObjectError,
-  CopyObjectInput,
-  CopyObjectOutput,
-  CopySource as CopyObjectSource,
-} from './ops/object.ts';
+} from './ops/delete.ts';
+export { copyObject, copySourceHeader } from './ops/copy.ts';
+export type { CopyObjectInput, CopyObjectOutput, CopySource as CopyObjectSource, CopySourceConditions } from './ops/copy.ts';
 export { appendObject } from './ops/append.ts';
 export type { AppendObjectInput, AppendObjectOutput } from './ops/append.ts';
 export { getObjectAcl, putObjectAcl, getBucketAcl, putBucketAcl, ALL_USERS_URI } from './ops/acl.ts';
@@ -67,15 +69,7 @@ export type {
 } from './ops/acl.ts';
 // </exports:object>
 // <exports:multipart>
-export {
-  createMultipartUpload,
-  uploadPart,
-  uploadPartCopy,
-  listParts,
-  completeMultipartUpload,
-  abortMultipartUpload,
-  listMultipartUploads,
-} from './ops/multipart.ts';
+export { createMultipartUpload, uploadPart, uploadPartCopy, completeMultipartUpload, abortMultipartUpload } from './ops/multipart.ts';
 export type {
   CreateMultipartUploadInput,
   CreateMultipartUploadOutput,
@@ -83,43 +77,38 @@ export type {
   UploadPartOutput,
   UploadPartCopyInput,
   UploadPartCopyOutput,
-  CopySourceConditions,
-  ListPartsInput,
-  ListPartsOutput,
-  PartSummary,
   CompletedPart,
   CompleteMultipartUploadInput,
   CompleteMultipartUploadOutput,
   AbortMultipartUploadInput,
+} from './ops/multipart.ts';
+export { listParts, listMultipartUploads } from './ops/multipart-list.ts';
+export type {
+  ListPartsInput,
+  ListPartsOutput,
+  PartSummary,
   ListMultipartUploadsInput,
   ListMultipartUploadsOutput,
   MultipartUploadSummary,
-} from './ops/multipart.ts';
+} from './ops/multipart-list.ts';
 // </exports:multipart>
 // <exports:list>
 export { listObjects, listObjectsPages, listAllObjects } from './ops/list.ts';
-export type { ListObjectsInput, ListObjectsOutput, ObjectSummary, CosOwner } from './ops/list.ts';
+export type { ListObjectsInput, ListObjectsOutput, ObjectSummary } from './ops/list.ts';
+export type { CosOwner } from './ops/common.ts';
 // </exports:list>
 // <exports:bucket>
+export { createBucket, deleteBucket, headBucket, listBuckets } from './ops/bucket.ts';
+export type { CreateBucketInput, CreateBucketOutput, HeadBucketOutput, ListBucketsInput, ListBucketsOutput, BucketSummary } from './ops/bucket.ts';
 export {
-  createBucket,
-  deleteBucket,
-  headBucket,
-  listBuckets,
   putBucketCors,
   getBucketCors,
   deleteBucketCors,
   putBucketLifecycle,
   getBucketLifecycle,
   deleteBucketLifecycle,
-} from './ops/bucket.ts';
+} from './ops/bucket-config.ts';
 export type {
-  CreateBucketInput,
-  CreateBucketOutput,
-  HeadBucketOutput,
-  ListBucketsInput,
-  ListBucketsOutput,
-  BucketSummary,
   CorsMethod,
   CorsRule,
   PutBucketCorsInput,
@@ -129,7 +118,7 @@ export type {
   LifecycleTransition,
   PutBucketLifecycleInput,
   GetBucketLifecycleOutput,
-} from './ops/bucket.ts';
+} from './ops/bucket-config.ts';
 // </exports:bucket>
 // <exports:folder>
 export { createFolder, listFolder, statFolder, statObject, updateObjectMeta, deleteFolder } from './ops/folder.ts';

@@ -9,8 +9,8 @@ import { md5Base64 } from '../checksum/index.ts';
 import { list, text } from '../http/xml.ts';
 import type { XmlNode } from '../http/types.ts';
 import { assertKey, assertKnownKeys } from '../validate.ts';
+import { checkInput, targetOf, type TargetOptions } from './common.ts';
 import { grantHeaders, type BucketAcl, type GrantHeaders, type ObjectAcl } from './headers.ts';
-import { checkInput, TARGET_KEYS, type TargetOptions } from './object.ts';
 
 export type AclPermission = 'READ' | 'WRITE' | 'FULL_CONTROL' | 'READ_ACP' | 'WRITE_ACP';
 
@@ -135,14 +135,12 @@ async function putAcl(
   const response = await client.request({
     action: input.key === undefined ? 'PutBucketACL' : 'PutObjectACL',
     method: 'PUT',
-    bucket: input.bucket,
-    region: input.region,
+    ...targetOf(input),
     ...(input.key === undefined ? {} : { key: input.key }),
     query: { acl: '' },
     headers,
     ...(body === undefined ? {} : { body }),
     responseType: 'none',
-    signal: input.signal,
   });
   return { requestId: response.requestId };
 }
@@ -151,11 +149,9 @@ async function getAcl(client: CosClient, input: TargetOptions & { key?: string }
   const response = await client.request({
     action: input.key === undefined ? 'GetBucketACL' : 'GetObjectACL',
     method: 'GET',
-    bucket: input.bucket,
-    region: input.region,
+    ...targetOf(input),
     ...(input.key === undefined ? {} : { key: input.key }),
     query: { acl: '' },
-    signal: input.signal,
   });
   const policy = parsePolicy(response.data);
   // Not readable cross-origin unless the bucket's CORS rule exposes x-cos-acl; the grants always are.
@@ -170,7 +166,7 @@ export interface GetObjectAclInput extends TargetOptions {
 
 /** Reads an object's ACL: owner, grants and the canned ACL they amount to. */
 export async function getObjectAcl(client: CosClient, input: GetObjectAclInput): Promise<GetAclOutput> {
-  checkInput(client, input, [...TARGET_KEYS, 'key'], 'getObjectAcl');
+  checkInput(client, input, ['key'], 'getObjectAcl');
   assertKey(input.key);
   return getAcl(client, input);
 }
@@ -183,7 +179,7 @@ export interface PutObjectAclInput extends PutAclCommon {
 
 /** Sets an object's ACL, by canned ACL / grant headers or by a full `accessControlPolicy`. */
 export async function putObjectAcl(client: CosClient, input: PutObjectAclInput): Promise<{ requestId: string | undefined }> {
-  checkInput(client, input, [...TARGET_KEYS, ...GRANT_KEYS, 'key', 'acl', 'accessControlPolicy'], 'putObjectAcl');
+  checkInput(client, input, [...GRANT_KEYS, 'key', 'acl', 'accessControlPolicy'], 'putObjectAcl');
   assertKey(input.key);
   if (input.acl !== undefined && !['default', 'private', 'public-read'].includes(input.acl)) {
     throw invalidArgument(`putObjectAcl: acl must be "default", "private" or "public-read"; got ${JSON.stringify(input.acl)}`);
@@ -193,7 +189,7 @@ export async function putObjectAcl(client: CosClient, input: PutObjectAclInput):
 
 /** Reads a bucket's ACL. */
 export async function getBucketAcl(client: CosClient, input: TargetOptions = {}): Promise<GetAclOutput> {
-  checkInput(client, input, TARGET_KEYS, 'getBucketAcl');
+  checkInput(client, input, [], 'getBucketAcl');
   return getAcl(client, input);
 }
 
@@ -205,7 +201,7 @@ export interface PutBucketAclInput extends PutAclCommon {
 
 /** Sets a bucket's ACL, by canned ACL / grant headers or by a full `accessControlPolicy`. */
 export async function putBucketAcl(client: CosClient, input: PutBucketAclInput): Promise<{ requestId: string | undefined }> {
-  checkInput(client, input, [...TARGET_KEYS, ...GRANT_KEYS, 'grantWrite', 'acl', 'accessControlPolicy'], 'putBucketAcl');
+  checkInput(client, input, [...GRANT_KEYS, 'grantWrite', 'acl', 'accessControlPolicy'], 'putBucketAcl');
   if (input.acl !== undefined && !['private', 'public-read', 'public-read-write'].includes(input.acl)) {
     throw invalidArgument(`putBucketAcl: acl must be "private", "public-read" or "public-read-write"; got ${JSON.stringify(input.acl)}`);
   }

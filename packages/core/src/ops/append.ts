@@ -8,16 +8,8 @@ import { assertBody, assertKey, assertNonNegativeInteger, bodySize } from '../va
 import { OBJECT_HEADER_KEYS, objectHeaders, type ObjectHeaderOptions } from './headers.ts';
 import { isCosServiceError } from '../errors.ts';
 import { crc64 } from '../checksum/index.ts';
-import {
-  assertContentMd5,
-  checkInput,
-  getObject,
-  hashBody,
-  headObject,
-  TARGET_KEYS,
-  uploadProgress,
-  type TargetOptions,
-} from './object.ts';
+import { assertContentMd5, checkInput, hashBody, targetOf, uploadProgress, type TargetOptions } from './common.ts';
+import { getObject, headObject } from './object.ts';
 
 export interface AppendObjectInput extends TargetOptions, ObjectHeaderOptions {
   key: string;
@@ -38,7 +30,7 @@ export interface AppendObjectOutput {
   requestId: string | undefined;
 }
 
-const APPEND_KEYS = [...TARGET_KEYS, ...OBJECT_HEADER_KEYS, 'key', 'position', 'body', 'contentMd5', 'onProgress'];
+const APPEND_KEYS = [...OBJECT_HEADER_KEYS, 'key', 'position', 'body', 'contentMd5', 'onProgress'];
 
 /**
  * Appends `body` at `position`. A wrong position rejects with `CosServiceError` code `AppendPositionErr` (409); a
@@ -67,14 +59,12 @@ export async function appendObject(client: CosClient, input: AppendObjectInput):
     response = await client.request({
       action: 'AppendObject',
       method: 'POST',
-      bucket: input.bucket,
-      region: input.region,
+      ...targetOf(input),
       key: input.key,
       query: { append: '', position: input.position },
       headers,
       body: input.body,
       responseType: 'none',
-      signal: input.signal,
       onUploadProgress: progress.onUploadProgress,
     });
   } catch (error) {
@@ -96,7 +86,7 @@ export async function appendObject(client: CosClient, input: AppendObjectInput):
 
 /** Whether an earlier attempt of this append is what the object now ends with; its result if so. */
 async function landedEarlier(client: CosClient, input: AppendObjectInput, size: number): Promise<AppendObjectOutput | undefined> {
-  const target = { bucket: input.bucket, region: input.region, signal: input.signal, key: input.key };
+  const target = { ...targetOf(input), key: input.key };
   const head = await headObject(client, target);
   if (size === 0 || head.objectType !== 'appendable' || head.size !== input.position + size) return undefined;
   const [landed, ours] = await Promise.all([

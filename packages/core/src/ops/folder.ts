@@ -7,8 +7,10 @@ import type { CosClient } from '../client.ts';
 import { CosClientError, invalidArgument, isCosServiceError } from '../errors.ts';
 import { assertKey } from '../validate.ts';
 import { OBJECT_HEADER_KEYS, objectHeaders, type ObjectHeaderOptions } from './headers.ts';
-import { assertPageSize, checkInput, listObjects, targetOf, type ObjectSummary } from './list.ts';
-import type { DeleteObjectError, HeadObjectOutput, TargetOptions } from './object.ts';
+import { assertPageSize, checkInput, targetOf, type TargetOptions } from './common.ts';
+import type { DeleteObjectError } from './delete.ts';
+import { listObjects, type ObjectSummary } from './list.ts';
+import type { HeadObjectOutput } from './object.ts';
 
 /** `photos` and `photos/` both name the folder `photos/`; the bucket root cannot be created or deleted. */
 function folderKey(prefix: unknown): string {

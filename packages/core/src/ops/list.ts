@@ -1,70 +1,12 @@
-/**
- * GET Bucket (List Objects, Doc 7734): one page, every page, every object. Also the small readers of parsed XML
- * values that the bucket-scoped families (multipart, bucket, folder) share.
- */
+/** GET Bucket (List Objects, Doc 7734): one page, every page, every object. */
 import type { CosClient } from '../client.ts';
 import { CosClientError, invalidArgument } from '../errors.ts';
 import { decodeUrlEncoded } from '../http/xml.ts';
-import type { XmlNode, XmlValue } from '../http/types.ts';
+import type { XmlValue } from '../http/types.ts';
 import { assertPrefix } from '../validate.ts';
-import { checkInput as checkObjectInput, TARGET_KEYS, type TargetOptions } from './object.ts';
+import { assertPageSize, bool, checkInput, nodes, nonEmpty, num, ownerOf, targetOf, text, type CosOwner, type TargetOptions } from './common.ts';
 
-/** @internal `checkInput` of object.ts with the target keys (bucket, region, signal) always allowed. */
-export function checkInput(client: CosClient, input: unknown, known: readonly string[], what: string): void {
-  checkObjectInput(client, input, [...TARGET_KEYS, ...known], what);
-}
-
-/** @internal the part of a request init that says where it goes and how to cancel it. */
-export function targetOf(input: TargetOptions): { bucket?: string; region?: string; signal?: AbortSignal } {
-  return { bucket: input.bucket, region: input.region, signal: input.signal };
-}
-
-/** @internal text of an element (`''` when absent or not text). */
-export function text(value: XmlValue | undefined): string {
-  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';
-}
-
-/** @internal a number, whether the parser typed it or not; `undefined` when absent or empty. */
-export function num(value: XmlValue | undefined): number | undefined {
-  const t = text(value);
-  return t === '' ? undefined : Number(t);
-}
-
-/** @internal a child element (`{}` when absent). */
-export function node(value: XmlValue | undefined): XmlNode {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : {};
-}
-
-/** @internal repeated elements; a single one is still a list (the parser already does this for known tags). */
-export function nodes(value: XmlValue | undefined): XmlNode[] {
-  if (value === undefined || value === '') return [];
-  return (Array.isArray(value) ? value : [value]).map(node);
-}
-
-/** @internal repeated text elements, e.g. `<AllowedOrigin>`. */
-export function texts(value: XmlValue | undefined): string[] {
-  if (value === undefined) return [];
-  return (Array.isArray(value) ? value : [value]).map(text);
-}
-
-/** @internal `true` only for a parsed boolean or the text `true`. */
-export function bool(value: XmlValue | undefined): boolean {
-  return value === true || value === 'true';
-}
-
-/** An account as COS lists it (`<Owner>`, `<Initiator>`). */
-export interface CosOwner {
-  id: string;
-  displayName: string;
-}
-
-/** @internal */
-export function ownerOf(value: XmlValue | undefined): CosOwner | undefined {
-  if (value === undefined) return undefined;
-  const n = node(value);
-  return { id: text(n.ID), displayName: text(n.DisplayName) };
-}
-
+/** Input of `listObjects`, `listObjectsPages` and `listAllObjects`. */
 export interface ListObjectsInput extends TargetOptions {
   /** Only keys that start with this. */
   prefix?: string;
@@ -121,19 +63,6 @@ function checkListInput(client: CosClient, input: ListObjectsInput, what: string
   if (input.encodingType !== undefined && input.encodingType !== 'url') {
     throw invalidArgument(`encodingType can only be "url" (keys are always returned decoded); got ${JSON.stringify(input.encodingType)}`);
   }
-}
-
-/** @internal list page sizes (max-keys, max-parts, max-uploads) are 1..1000. */
-export function assertPageSize(value: unknown, name: string): void {
-  if (value === undefined) return;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 1000) {
-    throw invalidArgument(`${name} must be an integer from 1 to 1000; got ${String(value)}`);
-  }
-}
-
-/** @internal `''` would go on the wire as a bare flag (`?marker`); an empty filter means "no filter". */
-export function nonEmpty(value: string | undefined): string | undefined {
-  return value === '' ? undefined : value;
 }
 
 /** Lists one page of objects (GET Bucket). Keys are exact: the request uses `encoding-type=url` and decodes. */

@@ -1,24 +1,16 @@
 /**
- * The multipart family (Docs 7746, 7750, 8287, 7747, 7742, 7740, 7736): the building blocks the transfer engine
- * drives, usable on their own.
+ * The multipart upload family (Docs 7746, 7750, 8287, 7742, 7740): the building blocks the transfer engine drives,
+ * usable on their own. Listing parts and uploads lives in multipart-list.ts.
  */
 import type { CosClient } from '../client.ts';
 import { md5Base64 } from '../checksum/index.ts';
 import { CosClientError, invalidArgument } from '../errors.ts';
-import type { RequestBody, RetryInfo, TransferProgress, XmlNode, XmlValue } from '../http/types.ts';
-import { buildXml, decodeUrlEncoded } from '../http/xml.ts';
+import type { RequestBody, RetryInfo, TransferProgress } from '../http/types.ts';
+import { buildXml } from '../http/xml.ts';
+import { assertBody, assertKey, assertNonNegativeInteger, assertPartNumber, assertTrafficLimit, assertUploadId } from '../validate.ts';
+import { assertContentMd5, checkInput, hashBody, targetOf, text, type TargetOptions } from './common.ts';
+import { SOURCE_CONDITION_KEYS, sourceConditionHeaders, sourceOf, type CopySource, type CopySourceConditions } from './copy.ts';
 import { OBJECT_HEADER_KEYS, objectHeaders, type ObjectHeaderOptions } from './headers.ts';
-import { assertPageSize, bool, checkInput, nodes, nonEmpty, num, ownerOf, targetOf, text, type CosOwner } from './list.ts';
-import { assertContentMd5, copySourceHeader, hashBody, httpDate, type CopySource, type TargetOptions } from './object.ts';
-import {
-  assertBody,
-  assertKey,
-  assertNonNegativeInteger,
-  assertPartNumber,
-  assertPrefix,
-  assertTrafficLimit,
-  assertUploadId,
-} from '../validate.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Initiate
@@ -32,6 +24,7 @@ export interface CreateMultipartUploadInput extends TargetOptions, ObjectHeaderO
   key: string;
 }
 
+/** What `createMultipartUpload` answers: the `uploadId` every later call of the upload needs. */
 export interface CreateMultipartUploadOutput {
   uploadId: string;
   key: string;
@@ -54,6 +47,7 @@ export async function createMultipartUpload(client: CosClient, input: CreateMult
 // ---------------------------------------------------------------------------------------------------------------
 // Upload Part
 
+/** Input of `uploadPart`. */
 export interface UploadPartInput extends TargetOptions {
   key: string;
   uploadId: string;
@@ -73,6 +67,7 @@ export interface UploadPartInput extends TargetOptions {
   onRetry?: (info: RetryInfo) => void;
 }
 
+/** What `uploadPart` answers; keep it for `completeMultipartUpload`. */
 export interface UploadPartOutput {
   /** With quotes, as COS sends it; pass it to `completeMultipartUpload`. */
   etag: string;
@@ -153,14 +148,7 @@ export async function uploadPart(client: CosClient, input: UploadPartInput): Pro
 // ---------------------------------------------------------------------------------------------------------------
 // Upload Part - Copy
 
-/** `x-cos-copy-source-If-*`: the copy fails with 412 PreconditionFailed when they do not hold. */
-export interface CopySourceConditions {
-  sourceIfMatch?: string;
-  sourceIfNoneMatch?: string;
-  sourceIfModifiedSince?: string | Date;
-  sourceIfUnmodifiedSince?: string | Date;
-}
-
+/** Input of `uploadPartCopy`. */
 export interface UploadPartCopyInput extends TargetOptions, CopySourceConditions {
   key: string;
   uploadId: string;
@@ -171,24 +159,20 @@ export interface UploadPartCopyInput extends TargetOptions, CopySourceConditions
   range?: { start: number; end: number };
 }
 
+/** What `uploadPartCopy` answers; its `etag` goes to `completeMultipartUpload`. */
 export interface UploadPartCopyOutput {
   etag: string;
   crc64: string | undefined;
   lastModified: Date;
 }
 
-const CONDITION_KEYS = ['sourceIfMatch', 'sourceIfNoneMatch', 'sourceIfModifiedSince', 'sourceIfUnmodifiedSince'];
-
 /** Copies (a range of) an existing object into one part (PUT `?partNumber&uploadId` with `x-cos-copy-source`). */
 export async function uploadPartCopy(client: CosClient, input: UploadPartCopyInput): Promise<UploadPartCopyOutput> {
-  checkInput(client, input, ['key', 'uploadId', 'partNumber', 'source', 'range', ...CONDITION_KEYS], 'uploadPartCopy');
+  checkInput(client, input, ['key', 'uploadId', 'partNumber', 'source', 'range', ...SOURCE_CONDITION_KEYS], 'uploadPartCopy');
   assertKey(input.key);
   assertUploadId(input.uploadId);
   assertPartNumber(input.partNumber);
-  const source = copySourceHeader(input.source, {
-    bucket: input.bucket ?? client.options.bucket,
-    region: input.region ?? client.options.region,
-  });
+  const source = sourceOf(client, input);
   let range: string | undefined;
   if (input.range !== undefined) {
     const { start, end } = input.range;
@@ -206,10 +190,7 @@ export async function uploadPartCopy(client: CosClient, input: UploadPartCopyInp
     headers: {
       'x-cos-copy-source': source,
       'x-cos-copy-source-range': range,
-      'x-cos-copy-source-If-Match': input.sourceIfMatch,
-      'x-cos-copy-source-If-None-Match': input.sourceIfNoneMatch,
-      'x-cos-copy-source-If-Modified-Since': httpDate(input.sourceIfModifiedSince, 'sourceIfModifiedSince'),
-      'x-cos-copy-source-If-Unmodified-Since': httpDate(input.sourceIfUnmodifiedSince, 'sourceIfUnmodifiedSince'),
+      ...sourceConditionHeaders(input),
     },
   });
   const { data } = response;
@@ -220,100 +201,18 @@ export async function uploadPartCopy(client: CosClient, input: UploadPartCopyInp
   };
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// List Parts
-
-export interface ListPartsInput extends TargetOptions {
-  key: string;
-  uploadId: string;
-  /** Page size 1..1000. Passing it (or `partNumberMarker`) returns that one page instead of every part. */
-  maxParts?: number;
-  /** List parts after this part number. Passing it returns one page. */
-  partNumberMarker?: number;
-}
-
-/** A stored part. */
-export interface PartSummary {
-  partNumber: number;
-  etag: string;
-  size: number;
-  lastModified: Date;
-}
-
-export interface ListPartsOutput {
-  bucket: string;
-  key: string;
-  uploadId: string;
-  parts: PartSummary[];
-  initiator: CosOwner | undefined;
-  owner: CosOwner | undefined;
-  storageClass: string;
-  /** `false` when every page was merged. */
-  isTruncated: boolean;
-  /** Where the next page starts, when `isTruncated`. */
-  nextPartNumberMarker: number | undefined;
-}
-
-/** Lists the parts of an upload: every page merged by default, or one page when paging options are given. */
-export async function listParts(client: CosClient, input: ListPartsInput): Promise<ListPartsOutput> {
-  checkInput(client, input, ['key', 'uploadId', 'maxParts', 'partNumberMarker'], 'listParts');
-  assertKey(input.key);
-  assertUploadId(input.uploadId);
-  assertPageSize(input.maxParts, 'maxParts');
-  if (input.partNumberMarker !== undefined) assertNonNegativeInteger(input.partNumberMarker, 'partNumberMarker');
-  const onePage = input.maxParts !== undefined || input.partNumberMarker !== undefined;
-  let marker = input.partNumberMarker;
-  let result: ListPartsOutput | undefined;
-  for (;;) {
-    const { data } = await client.request({
-      action: 'ListParts',
-      method: 'GET',
-      ...targetOf(input),
-      key: input.key,
-      query: { uploadId: input.uploadId, 'max-parts': input.maxParts, 'part-number-marker': marker },
-    });
-    const parts = nodes(data.Part).map(
-      (p): PartSummary => ({
-        partNumber: num(p.PartNumber) ?? 0,
-        etag: text(p.ETag),
-        size: num(p.Size) ?? 0,
-        lastModified: new Date(text(p.LastModified)),
-      }),
-    );
-    const isTruncated = bool(data.IsTruncated);
-    const next = num(data.NextPartNumberMarker);
-    if (result) result.parts.push(...parts);
-    else {
-      result = {
-        bucket: text(data.Bucket),
-        key: input.key,
-        uploadId: text(data.UploadId) || input.uploadId,
-        parts,
-        initiator: ownerOf(data.Initiator),
-        owner: ownerOf(data.Owner),
-        storageClass: text(data.StorageClass) || 'STANDARD',
-        isTruncated: false,
-        nextPartNumberMarker: undefined,
-      };
-    }
-    if (onePage) return { ...result, isTruncated, nextPartNumberMarker: isTruncated ? next : undefined };
-    if (!isTruncated) return result;
-    if (next === undefined || next <= (marker ?? 0)) {
-      throw new CosClientError('MalformedResponse', `ListParts answered a truncated page without a new NextPartNumberMarker (after ${marker ?? 0})`);
-    }
-    marker = next;
-  }
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Complete / Abort
 
+/** A part as `completeMultipartUpload` takes it. */
 export interface CompletedPart {
   partNumber: number;
   /** As `uploadPart` returned it; quotes are added when missing. */
   etag: string;
 }
 
+/** Input of `completeMultipartUpload`. */
 export interface CompleteMultipartUploadInput extends TargetOptions {
   key: string;
   uploadId: string;
@@ -321,6 +220,7 @@ export interface CompleteMultipartUploadInput extends TargetOptions {
   parts: readonly CompletedPart[];
 }
 
+/** What `completeMultipartUpload` answers: the finished object. */
 export interface CompleteMultipartUploadOutput {
   location: string;
   bucket: string;
@@ -373,6 +273,7 @@ export async function completeMultipartUpload(client: CosClient, input: Complete
   };
 }
 
+/** Input of `abortMultipartUpload`. */
 export interface AbortMultipartUploadInput extends TargetOptions {
   key: string;
   uploadId: string;
@@ -391,92 +292,4 @@ export async function abortMultipartUpload(client: CosClient, input: AbortMultip
     query: { uploadId: input.uploadId },
     responseType: 'none',
   });
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// List Multipart Uploads
-
-export interface ListMultipartUploadsInput extends TargetOptions {
-  prefix?: string;
-  delimiter?: string;
-  /** With `uploadIdMarker`: start after this key (and upload). Passing any paging option returns one page. */
-  keyMarker?: string;
-  uploadIdMarker?: string;
-  /** Page size 1..1000; passing it returns one page. */
-  maxUploads?: number;
-}
-
-/** An upload in progress. */
-export interface MultipartUploadSummary {
-  key: string;
-  uploadId: string;
-  initiated: Date;
-  storageClass: string;
-  initiator: CosOwner | undefined;
-  owner: CosOwner | undefined;
-}
-
-export interface ListMultipartUploadsOutput {
-  uploads: MultipartUploadSummary[];
-  commonPrefixes: string[];
-  /** `false` when every page was merged. */
-  isTruncated: boolean;
-  nextKeyMarker: string | undefined;
-  nextUploadIdMarker: string | undefined;
-}
-
-/** Lists uploads in progress (GET `?uploads`): every page merged by default, or one page with paging options. */
-export async function listMultipartUploads(client: CosClient, input: ListMultipartUploadsInput = {}): Promise<ListMultipartUploadsOutput> {
-  checkInput(client, input, ['prefix', 'delimiter', 'keyMarker', 'uploadIdMarker', 'maxUploads'], 'listMultipartUploads');
-  if (input.prefix !== undefined) assertPrefix(input.prefix);
-  if (input.delimiter !== undefined && (typeof input.delimiter !== 'string' || [...input.delimiter].length !== 1)) {
-    throw invalidArgument(`delimiter must be a single character; got ${JSON.stringify(input.delimiter)}`);
-  }
-  for (const name of ['keyMarker', 'uploadIdMarker'] as const) {
-    if (input[name] !== undefined && typeof input[name] !== 'string') throw invalidArgument(`${name} must be a string`);
-  }
-  assertPageSize(input.maxUploads, 'maxUploads');
-  const onePage = input.maxUploads !== undefined || input.keyMarker !== undefined || input.uploadIdMarker !== undefined;
-  const out: ListMultipartUploadsOutput = { uploads: [], commonPrefixes: [], isTruncated: false, nextKeyMarker: undefined, nextUploadIdMarker: undefined };
-  let keyMarker = nonEmpty(input.keyMarker);
-  let uploadIdMarker = nonEmpty(input.uploadIdMarker);
-  for (;;) {
-    const { data } = await client.request({
-      action: 'ListMultipartUploads',
-      method: 'GET',
-      ...targetOf(input),
-      query: {
-        uploads: '',
-        prefix: nonEmpty(input.prefix),
-        delimiter: input.delimiter,
-        'key-marker': keyMarker,
-        'upload-id-marker': uploadIdMarker,
-        'max-uploads': input.maxUploads,
-        'encoding-type': 'url',
-      },
-    });
-    const encoding = text(data['Encoding-Type'] ?? data.EncodingType) || 'url';
-    const decode = (value: XmlValue | undefined): string => decodeUrlEncoded(text(value), encoding);
-    for (const u of nodes(data.Upload)) {
-      out.uploads.push({
-        key: decode(u.Key),
-        uploadId: text(u.UploadId),
-        initiated: new Date(text(u.Initiated)),
-        storageClass: text(u.StorageClass) || 'STANDARD',
-        initiator: ownerOf(u.Initiator),
-        owner: ownerOf(u.Owner),
-      });
-    }
-    out.commonPrefixes.push(...nodes(data.CommonPrefixes).map((p: XmlNode) => decode(p.Prefix)));
-    const isTruncated = bool(data.IsTruncated);
-    const nextKey = decode(data.NextKeyMarker) || undefined;
-    const nextId = text(data.NextUploadIdMarker) || undefined;
-    if (onePage) return { ...out, isTruncated, nextKeyMarker: isTruncated ? nextKey : undefined, nextUploadIdMarker: isTruncated ? nextId : undefined };
-    if (!isTruncated) return out;
-    if (nextKey === undefined || (nextKey === keyMarker && nextId === uploadIdMarker)) {
-      throw new CosClientError('MalformedResponse', 'ListMultipartUploads answered a truncated page without new markers');
-    }
-    keyMarker = nextKey;
-    uploadIdMarker = nextId;
-  }
 }
