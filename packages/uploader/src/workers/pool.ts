@@ -197,8 +197,8 @@ export class WorkerHasher implements Hasher {
     try {
       if (typeof Worker === 'undefined') throw new Error('Worker is not available');
       worker = this.createWorker();
-    } catch {
-      this.degrade();
+    } catch (error) {
+      this.degrade(error);
       return undefined;
     }
     const slot: Slot = { worker, ready: false, job: undefined };
@@ -241,14 +241,17 @@ export class WorkerHasher implements Hasher {
   }
 
   private onError(slot: Slot, event: ErrorEvent): void {
+    const at = this.slots.indexOf(slot);
+    // Already dropped (disposed, or every worker went when the pool degraded): a late event changes nothing.
+    if (at < 0) return;
     slot.worker.terminate();
-    this.slots.splice(this.slots.indexOf(slot), 1);
+    this.slots.splice(at, 1);
     const job = slot.job;
     slot.job = undefined;
     if (!slot.ready) {
       // The script never ran (blocked by CSP, 404, a bundler that did not emit it): hash in the page from now on.
       if (job && !job.settled) this.queue.unshift(job);
-      this.degrade();
+      this.degrade(event.message || 'the worker script did not load');
       return;
     }
     job?.reject(new CosClientError('UnsupportedEnvironment', `the hash worker crashed: ${event.message || 'unknown error'}`));
@@ -256,8 +259,10 @@ export class WorkerHasher implements Hasher {
   }
 
   /** Switches to in-page hashing for good and moves every waiting or started job there. */
-  private degrade(): void {
+  private degrade(why: unknown): void {
     this.current = 'main-thread';
+    // Once per hasher: the usual cause is a Content-Security-Policy without `worker-src` for the worker's URL.
+    if (this.fallback) console.warn('coskit: hash workers could not start; hashing on the main thread instead (check worker-src in your CSP):', why);
     const jobs = [...this.slots.map((s) => s.job), ...this.queue.splice(0)];
     for (const slot of this.slots.splice(0)) slot.worker.terminate();
     for (const job of jobs) {
