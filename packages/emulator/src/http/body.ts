@@ -113,3 +113,16 @@ export async function readSmallBody(ctx: Ctx, max: number, tooLarge: () => CosEr
   }
   return Buffer.concat(chunks);
 }
+
+/**
+ * A small body (XML) checked against its Content-MD5 when one is sent: the SDKs send it with every XML body
+ * (multi-delete, Complete, ?cors, ?lifecycle, ?acl), and COS answers a mismatch with BadDigest.
+ */
+export async function readCheckedBody(ctx: Ctx, max: number, tooLarge: () => CosError = err.entityTooLarge): Promise<Buffer> {
+  const md5 = parseContentMd5(header(ctx, 'content-md5'));
+  const body = await readSmallBody(ctx, max, tooLarge);
+  if (md5 && !createHash('md5').update(body).digest().equals(md5)) {
+    throw new CosError(400, 'BadDigest', 'The Content-MD5 you specified did not match what we received.');
+  }
+  return body;
+}

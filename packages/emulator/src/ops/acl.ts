@@ -1,5 +1,5 @@
 import { err } from '../errors.ts';
-import { readSmallBody } from '../http/body.ts';
+import { readCheckedBody } from '../http/body.ts';
 import type { Ctx } from '../http/context.ts';
 import { send, sendXml } from '../http/respond.ts';
 import { liveObject } from '../lifecycle.ts';
@@ -49,7 +49,7 @@ function parseAclXml(body: string): AclState {
 
 async function requestedAcl(ctx: Ctx, fallback: AclValue): Promise<AclState> {
   const hdrs = lowerHeaders(ctx);
-  const body = await readSmallBody(ctx, MAX_XML_BYTES);
+  const body = await readCheckedBody(ctx, MAX_XML_BYTES);
   if (body.length > 0) return parseAclXml(body.toString('utf8'));
   return aclFrom(hdrs, fallback);
 }

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { crc64Combine } from '../crc64.ts';
 import { CosError, err } from '../errors.ts';
-import { parseContentMd5, readSmallBody } from '../http/body.ts';
-import { type Ctx, header } from '../http/context.ts';
+import { readCheckedBody } from '../http/body.ts';
+import type { Ctx } from '../http/context.ts';
 import { quoteEtag, sendXml } from '../http/respond.ts';
 import { serverNow } from '../state.ts';
 import type { ObjectMeta, PartMeta } from '../storage/types.ts';
@@ -52,11 +52,7 @@ function chooseParts(ctx: Ctx, body: Buffer, parts: Record<string, PartMeta>): P
 /** Complete: the object becomes the listed parts' blobs in order; CRC is combined, never recomputed. */
 export async function completeUpload(ctx: Ctx): Promise<void> {
   const u = findUpload(ctx);
-  const md5 = parseContentMd5(header(ctx, 'content-md5'));
-  const body = await readSmallBody(ctx, MAX_XML_BYTES, () => new CosError(400, 'XMLSizeLimit', 'The XML body is too large.'));
-  if (md5 && !createHash('md5').update(body).digest().equals(md5)) {
-    throw new CosError(400, 'BadDigest', 'The Content-MD5 you specified did not match what we received.');
-  }
+  const body = await readCheckedBody(ctx, MAX_XML_BYTES, () => new CosError(400, 'XMLSizeLimit', 'The XML body is too large.'));
   if (completing.has(u)) throw err.noSuchUpload();
   const chosen = chooseParts(ctx, body, u.parts);
   completing.add(u);

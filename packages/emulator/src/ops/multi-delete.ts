@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import { requireAccess } from '../auth/access.ts';
 import type { Authenticated } from '../auth/verify.ts';
 import { CosError, err } from '../errors.ts';
-import { parseContentMd5, readSmallBody } from '../http/body.ts';
-import { type Ctx, header } from '../http/context.ts';
+import { readCheckedBody } from '../http/body.ts';
+import type { Ctx } from '../http/context.ts';
 import { sendXml } from '../http/respond.ts';
 import { MAX_XML_BYTES, asArray, parseXml, rawText, text } from '../xml.ts';
 
@@ -11,11 +10,7 @@ type Node = Record<string, unknown>;
 
 /** DELETE Multiple Objects: each key is authorized on its own (DeleteObject), failures become <Error> entries. */
 export async function deleteMultiple(ctx: Ctx, auth: Authenticated): Promise<void> {
-  const md5 = parseContentMd5(header(ctx, 'content-md5'));
-  const body = await readSmallBody(ctx, MAX_XML_BYTES, () => new CosError(400, 'XMLSizeLimit', 'The XML body is too large.'));
-  if (md5 && !createHash('md5').update(body).digest().equals(md5)) {
-    throw new CosError(400, 'BadDigest', 'The Content-MD5 you specified did not match what we received.');
-  }
+  const body = await readCheckedBody(ctx, MAX_XML_BYTES, () => new CosError(400, 'XMLSizeLimit', 'The XML body is too large.'));
   const root = parseXml(body.toString('utf8'))['Delete'] as Node | undefined;
   if (!root || typeof root !== 'object') throw err.malformedXml();
   const objects = asArray(root['Object'] as Node | Node[] | undefined);

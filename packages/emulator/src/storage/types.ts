@@ -54,6 +54,8 @@ export interface LifecycleRule {
   expirationDays?: number;
   expirationDate?: string;
   abortIncompleteDays?: number;
+  /** Stored and returned only: the emulator keeps one copy of every object whatever its class. */
+  transitions?: Array<{ days?: number; date?: string; storageClass: string }>;
 }
 
 export interface BucketMeta {
