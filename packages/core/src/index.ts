@@ -139,7 +139,7 @@ export type {
 } from './ops/folder.ts';
 // </exports:folder>
 // <exports:url>
-export type { GetObjectUrlInput } from './ops/url.ts';
+export { getObjectUrl, type GetObjectUrlInput } from './ops/url.ts';
 export { encodeKey } from './http/endpoint.ts';
 export { parseXml, buildXml } from './http/xml.ts';
 // </exports:url>

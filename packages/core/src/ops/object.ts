@@ -5,7 +5,7 @@
  */
 import type { CosClient } from '../client.ts';
 import { invalidArgument } from '../errors.ts';
-import type { RequestBody, TransferProgress } from '../http/types.ts';
+import type { RequestBody, RetryInfo, TransferProgress } from '../http/types.ts';
 import { assertBody, assertKey, assertKnownKeys, assertNonNegativeInteger, assertTrafficLimit, bodySize } from '../validate.ts';
 import { assertContentMd5, checkInput, hashBody, httpDate, targetOf, uploadProgress, verifyCrc, type TargetOptions } from './common.ts';
 import { OBJECT_HEADER_KEYS, objectHeaders, readMeta, type ObjectHeaderOptions } from './headers.ts';
@@ -73,6 +73,8 @@ export interface PutObjectInput extends TargetOptions, ObjectHeaderOptions {
   /** Compare the server's `x-cos-hash-crc64ecma` with the body's CRC-64 (`ChecksumMismatch` if they differ). @default true */
   verifyCrc64?: boolean;
   onProgress?: (progress: TransferProgress) => void;
+  /** Called before each retry (e.g. to notice throttling: `info.throttled`). */
+  onRetry?: (info: RetryInfo) => void;
 }
 
 /** What `putObject` answers. */
@@ -85,7 +87,7 @@ export interface PutObjectOutput {
   requestId: string | undefined;
 }
 
-const PUT_KEYS = [...OBJECT_HEADER_KEYS, 'key', 'body', 'contentMd5', 'verifyCrc64', 'onProgress'];
+const PUT_KEYS = [...OBJECT_HEADER_KEYS, 'key', 'body', 'contentMd5', 'verifyCrc64', 'onProgress', 'onRetry'];
 const PUT_DEFAULTS = Object.freeze({ contentMd5: false as boolean | string, verifyCrc64: true });
 
 /** Uploads an object in one request (up to 5 GB; use `uploadFile` for large files). */
@@ -112,6 +114,7 @@ export async function putObject(client: CosClient, input: PutObjectInput): Promi
     body: input.body,
     responseType: 'none',
     onUploadProgress: progress.onUploadProgress,
+    onRetry: input.onRetry,
   });
   const [response, local] = await Promise.all([request, hashing]);
   progress.done();

@@ -135,6 +135,9 @@ export class UploadHandle extends TransferTask<UploadFileResult, UploadState> {
               this.inFlight.set(1, p.loaded);
               this.reportProgress();
             },
+            onRetry: (info) => {
+              if (info.throttled) throttled = true;
+            },
           });
           const [result, hash] = await Promise.all([put, hashing]);
           if (this.o.verifyCrc64) {
@@ -143,8 +146,8 @@ export class UploadHandle extends TransferTask<UploadFileResult, UploadState> {
           }
           return result;
         } catch (error) {
-          // RetryInfo is not exposed by putObject; a SlowDown that exhausted the pipeline's retries still counts.
-          throttled = isCosServiceError(error) && (error.status === 503 || error.status === 429);
+          // A SlowDown that exhausted the pipeline's retries counts too.
+          throttled ||= isCosServiceError(error) && (error.status === 503 || error.status === 429);
           // The corrupted body is stored and will be overwritten by the re-send.
           if (isMismatch(error) && attempt === 1) continue;
           throw error;
