@@ -40,7 +40,7 @@ describe('bucket configuration bodies', () => {
     assert.equal((await cos(emu, 'GET', `/${BUCKET}/`, { query: { acl: '' } })).headers.get('x-cos-acl'), 'public-read');
   });
 
-  it('lifecycle Transition rules are stored and returned; a rule without any action is MalformedXML', async () => {
+  it('lifecycle Transition rules are stored and returned; a rule without any action is MalformedXML, bad values InvalidArgument', async () => {
     assert.equal((await cos(emu, 'PUT', `/${BUCKET}/`, { query: { lifecycle: '' }, body: LIFECYCLE })).status, 200);
     const got = await (await cos(emu, 'GET', `/${BUCKET}/`, { query: { lifecycle: '' } })).text();
     assert.match(
@@ -55,6 +55,9 @@ describe('bucket configuration bodies', () => {
     const badClass = await put('<Transition><Days>1</Days><StorageClass>COLD</StorageClass></Transition>');
     assert.equal(badClass.status, 400);
     assert.match(await badClass.text(), /<Code>InvalidArgument<\/Code>/);
+    const badAbort = await put('<AbortIncompleteMultipartUpload><DaysAfterInitiation>soon</DaysAfterInitiation></AbortIncompleteMultipartUpload>');
+    assert.equal(badAbort.status, 400);
+    assert.match(await badAbort.text(), /<Code>InvalidArgument<\/Code>/);
     // The stored configuration is untouched by the refused ones.
     assert.match(await (await cos(emu, 'GET', `/${BUCKET}/`, { query: { lifecycle: '' } })).text(), /<StorageClass>ARCHIVE<\/StorageClass>/);
   });

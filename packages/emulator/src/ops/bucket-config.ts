@@ -99,7 +99,11 @@ export async function putLifecycle(ctx: Ctx): Promise<void> {
       if (Number.isNaN(Date.parse(text(exp['Date'])))) throw err.invalidArgument('Expiration Date is not valid');
       rule.expirationDate = text(exp['Date']);
     }
-    if (abort?.['DaysAfterInitiation'] !== undefined) rule.abortIncompleteDays = Number(text(abort['DaysAfterInitiation']));
+    if (abort?.['DaysAfterInitiation'] !== undefined) {
+      const d = Number(text(abort['DaysAfterInitiation']));
+      if (!Number.isInteger(d) || d < 1) throw err.invalidArgument('DaysAfterInitiation must be a positive integer');
+      rule.abortIncompleteDays = d;
+    }
     const transitions = asArray(r['Transition'] as Node | Node[] | undefined).map(transitionOf);
     if (transitions.length) rule.transitions = transitions;
     // As COS (and the SDKs' own checks): a rule must do something.
