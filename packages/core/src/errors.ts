@@ -17,6 +17,7 @@ export type CosClientErrorCode =
   | 'CorsHeaderMissing'
   | 'ObjectChanged'
   | 'FolderNotEmpty'
+  | 'FileUnreadable'
   | 'UnsupportedEnvironment';
 
 export class CosError extends Error {

@@ -198,7 +198,7 @@ describe('WorkerHasher', () => {
     try {
       for (const hasher of [inWorker, inPage]) {
         const error = await hasher.hash(picked).catch((e: unknown) => e);
-        expect(isCosClientError(error) && error.code, hasher.mode).to.equal('ObjectChanged');
+        expect(isCosClientError(error) && error.code, hasher.mode).to.equal('FileUnreadable');
         expect((error as Error).message).to.match(/NotReadableError/);
       }
       expect(inWorker.mode).to.equal('worker');

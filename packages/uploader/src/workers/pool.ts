@@ -85,7 +85,7 @@ interface Slot {
 /** Maps a failure the worker reported to a typed error. */
 function failure(name: string, message: string): CosClientError {
   // NotReadableError / NotFoundError: the file changed or vanished on disk since it was picked.
-  const code = name === 'NotReadableError' || name === 'NotFoundError' ? 'ObjectChanged' : 'UnsupportedEnvironment';
+  const code = name === 'NotReadableError' || name === 'NotFoundError' ? 'FileUnreadable' : 'UnsupportedEnvironment';
   return new CosClientError(code, `hashing failed: ${name}: ${message}`, { cause: { name, message } });
 }
 
