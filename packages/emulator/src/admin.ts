@@ -35,11 +35,15 @@ async function json(ctx: Ctx, status: number, value: unknown): Promise<void> {
 async function body<T>(ctx: Ctx): Promise<T> {
   const raw = await readSmallBody(ctx, 64 * 1024);
   if (raw.length === 0) return {} as T;
+  let parsed: unknown;
   try {
-    return JSON.parse(raw.toString('utf8')) as T;
+    parsed = JSON.parse(raw.toString('utf8'));
   } catch {
     throw err.invalidArgument('Body must be JSON');
   }
+  // `null` or `[]` would reach the handlers' destructuring as a TypeError, i.e. a 500 for a client's mistake.
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw err.invalidArgument('Body must be a JSON object');
+  return parsed as T;
 }
 
 /** Dev-only endpoints under /__coskit/ (loopback peers only). */

@@ -70,6 +70,8 @@ export async function getObject(ctx: Ctx): Promise<void> {
   const overrides: Record<string, string> = {};
   for (const [q, h] of Object.entries(OVERRIDES)) {
     const v = ctx.query.get(q);
+    // A CR/LF (header injection) or another byte Node refuses in a header would otherwise end as a 500.
+    if (v !== undefined && /[^\t\x20-\x7e\x80-\xff]/.test(v)) throw err.invalidArgument(`${q} is not a valid header value.`);
     if (v !== undefined) overrides[h] = v;
   }
   if (Object.keys(overrides).length && ctx.principal.kind === 'anonymous') {
