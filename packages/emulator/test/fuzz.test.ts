@@ -138,7 +138,8 @@ describe('emulator hardening: XML and admin endpoints', () => {
         ['POST', '/__coskit/sts', '{}'],
       ];
       for (const [method, path, body] of attempts) {
-        for (const headers of [{}, { host: `127.0.0.1:${open.port}`, 'x-forwarded-for': '127.0.0.1', 'x-real-ip': '127.0.0.1' }]) {
+        const spoofs: Array<Record<string, string>> = [{}, { host: `127.0.0.1:${open.port}`, 'x-forwarded-for': '127.0.0.1', 'x-real-ip': '127.0.0.1' }];
+        for (const headers of spoofs) {
           const r = await raw(outside, method, path, { ...headers, 'content-type': 'application/json' }, body);
           assert.equal(r.status, 403, `${method} ${path} from ${address}: ${r.status} ${r.body}`);
         }
