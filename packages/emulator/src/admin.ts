@@ -15,7 +15,8 @@ export interface AdminHooks {
   reset(): Promise<void>;
 }
 
-function isLoopback(addr: string | undefined): boolean {
+/** Whether a socket peer is on this machine's loopback (exported for tests). */
+export function isLoopback(addr: string | undefined): boolean {
   return !!addr && (addr === '::1' || addr.startsWith('127.') || addr.startsWith('::ffff:127.'));
 }
 
