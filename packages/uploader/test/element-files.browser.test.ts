@@ -238,6 +238,28 @@ describe('<cos-uploader> adding files', () => {
     }
   });
 
+  it('picks folders with `directory`, takes slotted drop-zone and empty-state content, and goes compact when narrow', async () => {
+    const el = await idle(uniquePrefix('layout'), { directory: true });
+    expect(part(el, 'browse-button').textContent!.trim()).to.equal('Choose a folder');
+    const input = el.shadowRoot!.querySelector<HTMLInputElement>('input[type=file]')!;
+    expect(input.webkitdirectory).to.equal(true);
+    expect(input.multiple).to.equal(true);
+
+    const slotted = await idle();
+    slotted.innerHTML = '<span slot="drop-zone">Put invoices here</span><em slot="empty">Nothing yet</em>';
+    const drop = part(slotted, 'drop-label').querySelector('slot')!;
+    const empty = part(slotted, 'empty').querySelector('slot')!;
+    expect(drop.assignedElements().map((e) => e.textContent)).to.deep.equal(['Put invoices here']);
+    expect(empty.assignedElements().map((e) => e.textContent)).to.deep.equal(['Nothing yet']);
+
+    slotted.addFiles([makeFile('row.bin', 10)]);
+    await slotted.updateComplete;
+    const thumbnail = part(slotted, 'thumbnail');
+    expect(getComputedStyle(thumbnail).display).to.not.equal('none');
+    slotted.style.width = '320px';
+    await waitFor(() => getComputedStyle(thumbnail).display === 'none', 'the compact layout (no thumbnails)');
+  });
+
   it('opens the file picker from the keyboard (Tab, then Enter or Space)', async () => {
     const el = await idle();
     const input = shadowInput(el);

@@ -55,6 +55,20 @@ async function stats(): Promise<Record<string, number>> {
   return ((await response.json()) as { requests: Record<string, number> }).requests;
 }
 
+/**
+ * Waits until the store's (only) upload record lists `n` finished parts: parts count once the server has them and
+ * the record says so, so pausing then leaves a resumable upload.
+ */
+async function recordedParts(store: IndexedDbResumeStore, n: number): Promise<void> {
+  const end = performance.now() + 20_000;
+  for (;;) {
+    const [record] = (await store.list()) as UploadRecord[];
+    if ((record?.parts.length ?? 0) >= n) return;
+    if (performance.now() > end) throw new Error(`timed out waiting for ${n} recorded parts`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 function stateOf(el: CosUploader, index = 0): string | undefined {
   return el.items[index]?.state;
 }
@@ -209,13 +223,7 @@ describe('<cos-uploader> uploading', function () {
     const file = makeFile('resume.bin', 8 * MiB);
     const first = await mount({ prefix, 'part-size': '1MB' }, { client, resumeStore, uploadOptions: MULTIPART });
     first.addFiles([file]);
-    // Parts count once the server has them and the record says so; pausing then leaves a resumable upload.
-    let recorded = 0;
-    while (recorded < 2) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      const [record] = (await resumeStore.list()) as UploadRecord[];
-      recorded = record?.parts.length ?? 0;
-    }
+    await recordedParts(resumeStore, 2);
     first.pauseAll();
     await waitFor(() => stateOf(first) === 'paused', 'paused before the "reload"');
     first.remove();
@@ -236,6 +244,32 @@ describe('<cos-uploader> uploading', function () {
     expect(detail.crc64).to.equal(crc64(new Uint8Array(await file.arrayBuffer())));
     await second.updateComplete;
     expect(parts(second, 'pending-item')).to.have.length(0);
+  });
+
+  it('discards an unfinished upload from an earlier visit: aborted on the server, record gone', async () => {
+    const client = await emulatorClient();
+    const prefix = uniquePrefix('discard');
+    const resumeStore = new IndexedDbResumeStore({ dbName: `coskit-element-${crypto.randomUUID()}` });
+    await setFaults([{ op: 'UploadPart', key: prefix, kind: 'delay', delayMs: 400 }]);
+    const first = await mount({ prefix, 'part-size': '1MB' }, { client, resumeStore, uploadOptions: MULTIPART });
+    first.addFiles([makeFile('forget-me.bin', 8 * MiB)]);
+    await recordedParts(resumeStore, 1);
+    first.pauseAll();
+    await waitFor(() => stateOf(first) === 'paused', 'paused');
+    first.remove();
+    expect(await openUploads(client, prefix)).to.deep.equal([`${prefix}forget-me.bin`]);
+
+    const second = await mount({ prefix }, { client, resumeStore });
+    await waitFor(() => parts(second, 'discard-button').length === 1, 'the unfinished upload listed');
+    part<HTMLButtonElement>(second, 'discard-button').click();
+    await waitFor(() => parts(second, 'pending-item').length === 0, 'the row gone');
+    let open = await openUploads(client, prefix);
+    for (let i = 0; i < 20 && open.length > 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      open = await openUploads(client, prefix);
+    }
+    expect(open, 'multipart upload aborted').to.deep.equal([]);
+    expect(await resumeStore.list()).to.deep.equal([]);
   });
 
   it('drives row and toolbar buttons from the keyboard', async () => {

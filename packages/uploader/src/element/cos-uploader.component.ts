@@ -1,17 +1,18 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { CosClient, CosClientError, type CredentialsProvider, type Hasher, type ResumeStore, type UploadRecord } from '@coskit/core';
+import { CosClientError, type CosClient, type CredentialsProvider, type Hasher, type ResumeStore, type UploadRecord } from '@coskit/core';
 import { UploadQueue, type QueueItem, type QueueUploadOptions } from '../queue/index.ts';
 import { IndexedDbResumeStore } from '../resume/idb-store.ts';
 import { WorkerHasher } from '../workers/pool.ts';
 import { styles } from './cos-uploader.styles.ts';
-import { collectEntries, filesFromSource, relativePathOf } from './drop.ts';
+import { clientFor, discardUpload } from './connection.ts';
+import { DropController, relativePathOf } from './drop.ts';
 import type { CosUploaderEventMap } from './events.ts';
-import { formatBytes, formatDuration, parseCount, parseSize } from './format.ts';
+import { formatBytes, parseCount, parseSize } from './format.ts';
 import { DEFAULT_KEY_TEMPLATE, expandKeyTemplate } from './keys.ts';
 import { resolveStrings, type CosUploaderStringOverrides, type CosUploaderStrings } from './locales/index.ts';
 import { checkFiles, type FileCandidate, type FileRules } from './rules.ts';
-import { itemList, pendingList, progressBar, rejectionList, type ItemAction, type Rejection, type RowContext } from './templates.ts';
+import { itemList, pendingList, rejectionList, toolbar, type ItemAction, type Rejection, type RowContext, type ToolbarActions } from './templates.ts';
 import { Thumbnails } from './thumbnail.ts';
 import { wireQueue } from './wiring.ts';
 
@@ -21,6 +22,14 @@ export type AddFilesInput = Iterable<File | FileCandidate> | FileList;
 // One worker pool and one IndexedDB store for every uploader on the page, made on first use.
 let sharedHasher: Hasher | undefined;
 let sharedStore: ResumeStore | undefined;
+
+/**
+ * Dispatches a `cos-*` event (bubbles, composed); false when a cancelable one was canceled. Outside the class so
+ * the manifest analyzer does not list a bogus event named after the parameter.
+ */
+function dispatch<K extends keyof CosUploaderEventMap>(target: HTMLElement, type: K, detail: CosUploaderEventMap[K]['detail'], cancelable: boolean): boolean {
+  return target.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable }));
+}
 
 /** Properties the queue (and its client) are built from. */
 const QUEUE_SETTINGS = ['client', 'credentials', 'credentialsUrl', 'credentialsMethod', 'bucket', 'region', 'endpoint', 'resumeStore', 'hasher', 'uploadOptions', 'partSize', 'concurrency'];
@@ -32,47 +41,81 @@ const defaultOn = { fromAttribute: (value: string | null) => value === null || v
  * @summary Drop-in file uploader for Tencent Cloud COS: pick, drop (whole folders) or paste files; verified,
  * resumable, parallel uploads with per-file and total progress, pause/resume/cancel/retry, and resume after reload.
  *
- * @event cos-file-added - A file passed the checks and was queued. `detail: { item }`
- * @event cos-file-rejected - A file was not added. `detail: { file, relativePath, reason, message }`
- * @event cos-before-upload - Cancelable; an upload is about to start. Assign `detail.key` / `detail.meta` to change them. `detail: { item, file, key, meta }`
- * @event cos-progress - Bytes moved. `detail: { item, total }`
- * @event cos-upload-success - An object is stored and verified. `detail: { item, key, etag, crc64, location }`
- * @event cos-upload-error - An upload failed after its retries. `detail: { item, error }`
- * @event cos-queue-complete - Nothing is queued or running any more. `detail: { items, done, failed }`
+ * @event {CustomEvent<CosFileAddedDetail>} cos-file-added - A file passed the checks and was queued. `detail: { item }`
+ * @event {CustomEvent<CosFileRejectedDetail>} cos-file-rejected - A file was not added. `detail: { file, relativePath, reason, message }`
+ * @event {CustomEvent<CosBeforeUploadDetail>} cos-before-upload - Cancelable; an upload is about to start. Assign `detail.key` / `detail.meta` to change them. `detail: { item, file, key, meta }`
+ * @event {CustomEvent<CosProgressDetail>} cos-progress - Bytes moved. `detail: { item, total }`
+ * @event {CustomEvent<CosUploadSuccessDetail>} cos-upload-success - An object is stored and verified. `detail: { item, key, etag, crc64, location }`
+ * @event {CustomEvent<CosUploadErrorDetail>} cos-upload-error - An upload failed after its retries. `detail: { item, error }`
+ * @event {CustomEvent<CosQueueCompleteDetail>} cos-queue-complete - Nothing is queued or running any more. `detail: { items, done, failed }`
  *
  * @slot drop-zone - Text of the drop zone (default: "Drag files here, paste them, or").
  * @slot empty - What the list shows with no files.
  *
- * @csspart base - The outer box.
- * @csspart dropzone - The drop area around the picker button.
- * @csspart drop-label - The drop-zone text.
- * @csspart browse-button - The "Choose files" button.
- * @csspart input - The hidden file input.
- * @csspart error - The configuration error message.
- * @csspart rejections - The "Not added" section; also rejections-heading, rejection-list, rejection, rejection-name, rejection-reason, dismiss-button.
- * @csspart pending - Unfinished uploads from an earlier visit; also pending-heading, pending-hint, pending-list, pending-item, reselect-button, discard-button.
+ * @csspart base - The outer box; also the drop target.
+ * @csspart dropzone - The area with the drop-zone text and the picker button; `data-dragging` while files are dragged over.
+ * @csspart drop-label - The drop-zone text around the `drop-zone` slot.
+ * @csspart browse-button - The "Choose files" (or "Choose a folder") button.
+ * @csspart input - The hidden `<input type=file>`.
+ * @csspart error - A configuration or cleanup error (`role=alert`).
+ * @csspart rejections - The "Not added" section.
+ * @csspart rejections-heading - Its heading.
+ * @csspart rejection-list - Its list.
+ * @csspart rejection - One rejected file.
+ * @csspart rejection-name - The rejected file's name.
+ * @csspart rejection-reason - Why it was rejected.
+ * @csspart dismiss-button - Removes a rejection from the list.
+ * @csspart pending - Unfinished uploads from an earlier visit.
+ * @csspart pending-heading - Its heading.
+ * @csspart pending-hint - Its explanation.
+ * @csspart pending-list - Its list.
+ * @csspart pending-item - One unfinished upload (also has the row parts: thumbnail, item-body, item-name, item-progress…).
+ * @csspart reselect-button - Picks the file again (or reads its stored handle) to continue.
+ * @csspart discard-button - Aborts the unfinished upload on the server and forgets it.
  * @csspart toolbar - Total progress and the queue buttons.
- * @csspart summary - Total progress text and bar.
- * @csspart total-progress - The total progress bar (track); total-progress-bar is its fill.
- * @csspart total-text - The total progress text (size, speed, time left).
- * @csspart start-button - Shown when `auto-start="false"`.
+ * @csspart summary - Total progress bar and text.
+ * @csspart total-progress - The total progress bar's track (`role=progressbar`).
+ * @csspart total-progress-bar - The total progress bar's fill.
+ * @csspart total-text - The line under the total bar.
+ * @csspart total-size - Percent and bytes of all files.
+ * @csspart total-speed - Upload speed of all files.
+ * @csspart total-eta - Time left for all files.
+ * @csspart start-button - Starts uploading (shown with `auto-start="false"` while files are queued).
  * @csspart pause-all-button - Pauses every upload.
  * @csspart resume-all-button - Resumes every paused upload.
  * @csspart cancel-all-button - Cancels every unfinished upload.
- * @csspart clear-button - Removes finished rows.
+ * @csspart clear-button - Removes done and canceled rows.
  * @csspart list - The file list.
- * @csspart item - One row; also item-queued, item-hashing, item-uploading, item-paused, item-done, item-failed, item-canceled.
- * @csspart thumbnail - Thumbnail box; thumbnail-image is the image in it.
+ * @csspart item - One file's row.
+ * @csspart item-queued - A row whose file waits to start (likewise item-hashing, item-uploading, item-paused, item-done, item-failed, item-canceled).
+ * @csspart item-hashing - A row whose file is being checked (resume lookup, checksums).
+ * @csspart item-uploading - A row whose file is uploading.
+ * @csspart item-paused - A paused row.
+ * @csspart item-done - A finished row.
+ * @csspart item-failed - A failed row.
+ * @csspart item-canceled - A canceled row.
+ * @csspart thumbnail - The thumbnail box (image preview, or the file extension).
+ * @csspart thumbnail-image - The preview image.
  * @csspart item-body - Name, state, progress and details of a row.
- * @csspart item-header - Name and state line.
- * @csspart item-name - The file name (relative path for folder uploads).
+ * @csspart item-header - The name and state line.
+ * @csspart item-name - The file name (its relative path for folder uploads).
  * @csspart item-state - The state label.
- * @csspart item-progress - A row's progress bar (track); item-progress-bar is its fill.
- * @csspart item-meta - Size, speed, time left and error line; item-size, item-speed, item-eta, item-error inside.
+ * @csspart item-progress - A row's progress bar track (`role=progressbar`).
+ * @csspart item-progress-bar - A row's progress bar fill.
+ * @csspart item-meta - The size, speed, time-left and error line.
+ * @csspart item-size - Percent and bytes, or the size once done.
+ * @csspart item-speed - Upload speed.
+ * @csspart item-eta - Time left.
+ * @csspart item-error - Why the upload failed (the server's or client's message, as text).
  * @csspart item-actions - The row's buttons.
- * @csspart item-button - Every row button; also pause-button, resume-button, retry-button, cancel-button, remove-button.
- * @csspart empty - The empty state.
- * @csspart announcer - The visually hidden live region.
+ * @csspart item-button - Every row button (with one of the names below).
+ * @csspart pause-button - Pauses the file.
+ * @csspart resume-button - Resumes the file.
+ * @csspart retry-button - Uploads a failed or canceled file again.
+ * @csspart cancel-button - Cancels the file (its multipart upload is aborted).
+ * @csspart remove-button - Removes a finished row.
+ * @csspart empty - The empty state around the `empty` slot.
+ * @csspart announcer - The visually hidden `aria-live=polite` region.
  *
  * @cssproperty --cos-font-family - Font stack.
  * @cssproperty --cos-font-size - Base font size. @default 0.875rem
@@ -156,7 +199,6 @@ export class CosUploader extends LitElement {
    */
   @property({ attribute: false }) uploadOptions: QueueUploadOptions | undefined;
 
-  @state() private _dragging = false;
   @state() private _rejections: Rejection[] = [];
   @state() private _pending: UploadRecord[] = [];
   @state() private _error = '';
@@ -165,12 +207,11 @@ export class CosUploader extends LitElement {
   @query('input[type=file]') private _input!: HTMLInputElement;
 
   #queue: UploadQueue | undefined;
-  #client: CosClient | undefined;
   #store: ResumeStore | undefined;
   #unwire: (() => void) | undefined;
   #thumbnails = new Thumbnails(this);
+  #drop = new DropController(this, { enabled: () => !this.disabled, onFiles: (files) => this.#addFromUi(files) });
   #langObserver: MutationObserver | undefined;
-  #dragDepth = 0;
   #rejectionId = 0;
   #announceBuffer: string[] = [];
 
@@ -179,14 +220,13 @@ export class CosUploader extends LitElement {
     return this.#queue?.items ?? [];
   }
 
-  /** The queue behind the element, made on first use (for advanced control and its events). */
+  /** The `UploadQueue` behind the element, made on first use (for advanced control and its events). */
   get queue(): UploadQueue {
     return this.#ensureQueue();
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.addEventListener('paste', this.#onPaste);
     // `lang` may change on this element or any ancestor; re-render so strings follow.
     this.#langObserver = new MutationObserver(() => this.requestUpdate());
     this.#langObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['lang'], subtree: true });
@@ -194,7 +234,6 @@ export class CosUploader extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.removeEventListener('paste', this.#onPaste);
     this.#langObserver?.disconnect();
   }
 
@@ -235,7 +274,8 @@ export class CosUploader extends LitElement {
     const entries = [];
     for (const candidate of verdict.accepted) {
       try {
-        entries.push({ file: candidate.file, relativePath: candidate.relativePath, key: this.#keyOf(candidate) });
+        const { file, relativePath, handle } = candidate;
+        entries.push({ file, relativePath, key: this.#keyOf(candidate), ...(handle ? { handle } : {}) });
       } catch (error) {
         this.#reject({ ...candidate, reason: 'key' }, strings.rejected.key((error as Error).message));
       }
@@ -282,6 +322,7 @@ export class CosUploader extends LitElement {
     const strings = this.#strings();
     const locale = this.#locale();
     const items = this.items;
+    const drop = this.#drop;
     const ctx: RowContext = {
       strings,
       locale,
@@ -295,14 +336,14 @@ export class CosUploader extends LitElement {
       part="base"
       class="base"
       lang=${locale}
-      @dragenter=${this.#onDragEnter}
-      @dragover=${this.#onDragOver}
-      @dragleave=${this.#onDragLeave}
-      @drop=${this.#onDrop}
+      @dragenter=${drop.onDragEnter}
+      @dragover=${drop.onDragOver}
+      @dragleave=${drop.onDragLeave}
+      @drop=${drop.onDrop}
     >
-      <div part="dropzone" class="dropzone" ?data-dragging=${this._dragging}>
+      <div part="dropzone" class="dropzone" ?data-dragging=${drop.dragging}>
         <p part="drop-label" class="drop-label">
-          <slot name="drop-zone">${this._dragging ? strings.dropActive : strings.dropHint}</slot>
+          <slot name="drop-zone">${drop.dragging ? strings.dropActive : strings.dropHint}</slot>
         </p>
         <button part="browse-button" class="primary" type="button" ?disabled=${this.disabled} @click=${this.#browse}>
           ${this.directory ? strings.browseFolder : strings.browse}
@@ -321,41 +362,19 @@ export class CosUploader extends LitElement {
       ${this._error ? html`<p part="error" class="alert" role="alert">${this._error}</p>` : nothing}
       ${this._rejections.length > 0 ? rejectionList(this._rejections, ctx, (id) => this.#dismiss(id)) : nothing}
       ${this._pending.length > 0 ? pendingList(this._pending, ctx, (r) => void this.#reselect(r), (r) => void this.#discard(r)) : nothing}
-      ${items.length > 0 ? this.#renderToolbar(items, strings, locale) : nothing}
+      ${items.length > 0 ? toolbar(items, this.#queue!.progress, !this.autoStart, ctx, this.#toolbarActions) : nothing}
       ${items.length > 0 ? itemList(items, ctx) : html`<p part="empty" class="hint"><slot name="empty">${strings.empty}</slot></p>`}
       <div part="announcer" class="sr-only" role="status" aria-live="polite" aria-atomic="true">${this._announcement}</div>
     </div>`;
   }
 
-  #renderToolbar(items: readonly QueueItem[], strings: CosUploaderStrings, locale: string): unknown {
-    const progress = this.#queue!.progress;
-    const size = (n: number): string => formatBytes(n, strings, locale);
-    const text = strings.progressText(Math.floor(progress.percent), size(progress.loaded), size(progress.total));
-    const running = items.some((i) => i.state === 'uploading' || i.state === 'hashing' || i.state === 'queued');
-    const paused = items.some((i) => i.state === 'paused');
-    const queued = items.some((i) => i.state === 'queued');
-    const finished = items.some((i) => i.state === 'done' || i.state === 'failed' || i.state === 'canceled');
-    const eta = running && progress.speed > 0 ? formatDuration(progress.eta, strings) : '';
-    return html`<div part="toolbar" class="toolbar">
-      <div part="summary" class="summary">
-        ${progressBar(strings.totalProgress, progress.percent, text, 'total-progress')}
-        <p part="total-text" class="meta">
-          <span>${text}</span>
-          ${running && progress.speed > 0 ? html`<span>${strings.speed(size(progress.speed))}</span>` : nothing}
-          ${eta ? html`<span>${strings.timeLeft(eta)}</span>` : nothing}
-        </p>
-      </div>
-      ${!this.autoStart && queued
-        ? html`<button part="start-button" class="primary" type="button" ?disabled=${this.disabled} @click=${() => this.start()}>${strings.start}</button>`
-        : nothing}
-      <button part="pause-all-button" type="button" ?disabled=${this.disabled || !running} @click=${() => this.pauseAll()}>${strings.pauseAll}</button>
-      <button part="resume-all-button" type="button" ?disabled=${this.disabled || !paused} @click=${() => this.resumeAll()}>${strings.resumeAll}</button>
-      <button part="cancel-all-button" type="button" ?disabled=${this.disabled || !(running || paused)} @click=${() => void this.cancelAll().catch((e: Error) => this.#showError(e))}>
-        ${strings.cancelAll}
-      </button>
-      <button part="clear-button" type="button" ?disabled=${this.disabled || !finished} @click=${() => this.clear()}>${strings.clear}</button>
-    </div>`;
-  }
+  #toolbarActions: ToolbarActions = {
+    start: () => this.start(),
+    pauseAll: () => this.pauseAll(),
+    resumeAll: () => this.resumeAll(),
+    cancelAll: () => void this.cancelAll().catch((error: Error) => this.#showError(error)),
+    clear: () => this.clear(),
+  };
 
   /** The language: this element's `lang`, else the closest ancestor's (across shadow roots), else English. */
   #locale(): string {
@@ -387,13 +406,12 @@ export class CosUploader extends LitElement {
   /** The key for a file: an unfinished upload of the same file keeps its key (so it resumes), else keyFor/template. */
   #keyOf(candidate: FileCandidate): string {
     const { file, relativePath } = candidate;
-    const index = this._pending.findIndex(
+    const record = this._pending.find(
       (r) => r.file && r.file.name === file.name && r.file.size === file.size && r.file.lastModified === file.lastModified,
     );
-    if (index >= 0) {
-      const [record] = this._pending.splice(index, 1);
-      this._pending = [...this._pending];
-      return record!.key;
+    if (record) {
+      this._pending = this._pending.filter((r) => r !== record);
+      return record.key;
     }
     const key = this.keyFor
       ? this.keyFor(file, relativePath)
@@ -405,7 +423,8 @@ export class CosUploader extends LitElement {
   #ensureQueue(): UploadQueue {
     if (this.#queue) return this.#queue;
     const partSize = parseSize(this.partSize, 'part-size');
-    const client = this.#makeClient();
+    const { client: given, credentials, credentialsUrl, credentialsMethod, bucket, region, endpoint } = this;
+    const client = clientFor({ client: given, credentials, credentialsUrl, credentialsMethod, bucket, region, endpoint, prefix: this.keyPrefix });
     const store = this.resumeStore ?? (sharedStore ??= new IndexedDbResumeStore());
     this.#queue = new UploadQueue({
       client,
@@ -416,35 +435,15 @@ export class CosUploader extends LitElement {
       autoStart: false,
       uploadOptions: partSize === undefined ? this.uploadOptions : { ...this.uploadOptions, partSize },
     });
-    this.#client = client;
     this.#store = store;
     this._error = '';
-    this.#unwire = wireQueue(this.#queue, this);
+    this.#unwire = wireQueue(this.#queue, {
+      emit: (type, detail, cancelable) => this.#emit(type, detail, cancelable),
+      announce: (message) => this.#announce(message),
+      strings: () => this.#strings(),
+      requestUpdate: () => this.requestUpdate(),
+    });
     return this.#queue;
-  }
-
-  #makeClient(): CosClient {
-    if (this.client) return this.client;
-    const url = this.credentialsUrl;
-    const credentials: CredentialsProvider | undefined =
-      this.credentials ??
-      (url
-        ? async ({ signal }) => {
-            const post = this.credentialsMethod.toUpperCase() === 'POST';
-            const response = await fetch(url, {
-              method: post ? 'POST' : 'GET',
-              credentials: 'same-origin',
-              signal: signal ?? null,
-              headers: post ? { 'content-type': 'application/json' } : {},
-              body: post ? JSON.stringify({ bucket: this.bucket, region: this.region, prefix: this.keyPrefix }) : null,
-            });
-            if (!response.ok) throw new CosClientError('CredentialsError', `credentials-url answered ${response.status}`);
-            return response.json();
-          }
-        : undefined);
-    if (!credentials) throw new CosClientError('InvalidArgument', 'set `credentials-url`, the `credentials` property or the `client` property');
-    if (!this.bucket || !this.region) throw new CosClientError('InvalidArgument', 'set the `bucket` and `region` attributes');
-    return new CosClient({ bucket: this.bucket, region: this.region, endpoint: this.endpoint || undefined, credentials });
   }
 
   /**
@@ -483,17 +482,11 @@ export class CosUploader extends LitElement {
     if (this.autoStart) queue.start();
   }
 
-  /** Forgets an unfinished upload: aborts it on the server (so no parts linger, billed) and deletes its record. */
   async #discard(record: UploadRecord): Promise<void> {
     this._pending = this._pending.filter((r) => r !== record);
-    this.#ensureQueue();
-    try {
-      await this.#client!.abortMultipartUpload({ bucket: record.bucket, region: record.region, key: record.key, uploadId: record.uploadId });
-    } catch (error) {
-      // Already gone on the server (completed elsewhere, expired by lifecycle): only the record is left to delete.
-      if ((error as { code?: string }).code !== 'NoSuchUpload') return this.#showError(error as Error);
-    }
-    await this.#store!.delete(record.fingerprint);
+    const queue = this.#ensureQueue();
+    const store = this.#store!;
+    await discardUpload(queue.client, (fingerprint) => store.delete(fingerprint), record).catch((error: Error) => this.#showError(error));
   }
 
   #act(action: ItemAction, item: QueueItem, event: Event): void {
@@ -516,38 +509,25 @@ export class CosUploader extends LitElement {
     this._rejections = this._rejections.filter((r) => r.id !== id);
   }
 
-  /** @internal Adds a rejection row, emits `cos-file-rejected` and announces it. */
+  /** Adds a rejection row, emits `cos-file-rejected` and announces it. */
   #reject(candidate: FileCandidate & { reason: Rejection['reason'] }, message: string): void {
     const name = candidate.relativePath || candidate.file.name;
     this._rejections = [...this._rejections, { id: ++this.#rejectionId, name, message, reason: candidate.reason }];
-    this.emit('cos-file-rejected', { file: candidate.file, relativePath: candidate.relativePath, reason: candidate.reason, message });
+    this.#emit('cos-file-rejected', { file: candidate.file, relativePath: candidate.relativePath, reason: candidate.reason, message });
     this.#announce(this.#strings().announce.rejected(name, message));
   }
 
-  /** @internal Dispatches a `cos-*` event (bubbles, composed); returns false when a cancelable one was canceled. */
-  emit<K extends keyof CosUploaderEventMap>(type: K, detail: CosUploaderEventMap[K]['detail'], cancelable = false): boolean {
-    return this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable }));
+  #emit<K extends keyof CosUploaderEventMap>(type: K, detail: CosUploaderEventMap[K]['detail'], cancelable = false): boolean {
+    return dispatch(this, type, detail, cancelable);
   }
 
-  /**
-   * @internal Queues a polite live-region message. Messages from one task are joined, so a burst of results is
-   * read once instead of each one cutting off the last.
-   */
-  announce(message: string): void {
-    this.#announce(message);
-  }
-
+  /** Messages from one task are joined, so a burst of results is read once instead of each cutting off the last. */
   #announce(message: string): void {
     if (this.#announceBuffer.push(message) > 1) return;
     queueMicrotask(() => {
       this._announcement = this.#announceBuffer.join('. ');
       this.#announceBuffer = [];
     });
-  }
-
-  /** @internal strings for the wiring (current language and overrides). */
-  currentStrings(): CosUploaderStrings {
-    return this.#strings();
   }
 
   #browse = (): void => {
@@ -568,45 +548,5 @@ export class CosUploader extends LitElement {
     // Cleared so picking the same file again fires `change` again (e.g. after removing it).
     this._input.value = '';
     this.#addFromUi(files);
-  };
-
-  #onPaste = (event: ClipboardEvent): void => {
-    if (this.disabled || !event.clipboardData?.files.length) return;
-    event.preventDefault();
-    const source = collectEntries(event.clipboardData);
-    void filesFromSource(source).then((files) => this.#addFromUi(files));
-  };
-
-  #hasFiles(event: DragEvent): boolean {
-    return !this.disabled && (event.dataTransfer?.types.includes('Files') ?? false);
-  }
-
-  #onDragEnter = (event: DragEvent): void => {
-    if (!this.#hasFiles(event)) return;
-    event.preventDefault();
-    this.#dragDepth++;
-    this._dragging = true;
-  };
-
-  #onDragOver = (event: DragEvent): void => {
-    if (!this.#hasFiles(event)) return;
-    event.preventDefault();
-    event.dataTransfer!.dropEffect = 'copy';
-  };
-
-  #onDragLeave = (): void => {
-    // dragenter/dragleave fire for every child crossed; only the last leave means the pointer left the element.
-    this.#dragDepth = Math.max(0, this.#dragDepth - 1);
-    if (this.#dragDepth === 0) this._dragging = false;
-  };
-
-  #onDrop = (event: DragEvent): void => {
-    this.#dragDepth = 0;
-    this._dragging = false;
-    if (!this.#hasFiles(event)) return;
-    event.preventDefault();
-    // Entries must be taken now: the DataTransfer is emptied when this event's task ends.
-    const source = collectEntries(event.dataTransfer);
-    void filesFromSource(source).then((files) => this.#addFromUi(files));
   };
 }

@@ -15,6 +15,8 @@ export interface FileRules {
 export interface FileCandidate {
   file: File;
   relativePath?: string | undefined;
+  /** Chromium file handle (from a drop), kept with the resume record so a reload can continue without a picker. */
+  handle?: FileSystemFileHandle | undefined;
 }
 
 /** What the list already holds, for the count/total/duplicate checks. */

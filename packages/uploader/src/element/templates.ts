@@ -6,7 +6,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import type { UploadRecord } from '@coskit/core';
-import type { QueueItem } from '../queue/index.ts';
+import type { QueueItem, QueueProgress } from '../queue/index.ts';
 import { formatBytes, formatDuration } from './format.ts';
 import type { CosUploaderStrings, RejectionReason } from './locales/en.ts';
 
@@ -194,4 +194,43 @@ export function pendingList(
       )}
     </ul>
   </section>`;
+}
+
+/** Queue-wide buttons the toolbar shows. */
+export interface ToolbarActions {
+  start(): void;
+  pauseAll(): void;
+  resumeAll(): void;
+  cancelAll(): void;
+  clear(): void;
+}
+
+/** Total progress (bar, bytes, speed, time left) and the queue-wide buttons, each enabled only when it can act. */
+export function toolbar(items: readonly QueueItem[], progress: QueueProgress, showStart: boolean, ctx: RowContext, actions: ToolbarActions): TemplateResult {
+  const { strings } = ctx;
+  const size = (n: number): string => formatBytes(n, strings, ctx.locale);
+  const text = strings.progressText(Math.floor(progress.percent), size(progress.loaded), size(progress.total));
+  const has = (...states: Array<QueueItem['state']>): boolean => items.some((i) => states.includes(i.state));
+  const running = has('uploading', 'hashing', 'queued');
+  const paused = has('paused');
+  const moving = running && progress.speed > 0;
+  const eta = moving ? formatDuration(progress.eta, strings) : '';
+  const off = ctx.disabled;
+  return html`<div part="toolbar" class="toolbar">
+    <div part="summary" class="summary">
+      ${progressBar(strings.totalProgress, progress.percent, text, 'total-progress')}
+      <p part="total-text" class="meta">
+        <span part="total-size">${text}</span>
+        ${moving ? html`<span part="total-speed">${strings.speed(size(progress.speed))}</span>` : nothing}
+        ${eta ? html`<span part="total-eta">${strings.timeLeft(eta)}</span>` : nothing}
+      </p>
+    </div>
+    ${showStart && has('queued')
+      ? html`<button part="start-button" class="primary" type="button" ?disabled=${off} @click=${actions.start}>${strings.start}</button>`
+      : nothing}
+    <button part="pause-all-button" type="button" ?disabled=${off || !running} @click=${actions.pauseAll}>${strings.pauseAll}</button>
+    <button part="resume-all-button" type="button" ?disabled=${off || !paused} @click=${actions.resumeAll}>${strings.resumeAll}</button>
+    <button part="cancel-all-button" type="button" ?disabled=${off || !(running || paused)} @click=${actions.cancelAll}>${strings.cancelAll}</button>
+    <button part="clear-button" type="button" ?disabled=${off || !has('done', 'canceled')} @click=${actions.clear}>${strings.clear}</button>
+  </div>`;
 }

@@ -7,11 +7,11 @@ import type { QueueItem, UploadQueue, UploadQueueEventMap } from '../queue/index
 import type { CosUploaderEventMap } from './events.ts';
 import type { CosUploaderStrings } from './locales/en.ts';
 
-/** What the wiring needs from the element (kept narrow so the element's internals stay private). */
+/** What the wiring needs from the element (closures over its private methods, so none of them become public). */
 export interface WiringHost {
   emit<K extends keyof CosUploaderEventMap>(type: K, detail: CosUploaderEventMap[K]['detail'], cancelable?: boolean): boolean;
   announce(message: string): void;
-  currentStrings(): CosUploaderStrings;
+  strings(): CosUploaderStrings;
   requestUpdate(): void;
 }
 
@@ -49,14 +49,14 @@ export function wireQueue(queue: UploadQueue, host: WiringHost): () => void {
   on('item-success', (e: UploadQueueEventMap['item-success']) => {
     const { item, result } = e.detail;
     host.emit('cos-upload-success', { item, key: result.key, etag: result.etag, crc64: result.crc64 ?? '', location: result.location });
-    host.announce(host.currentStrings().announce.done(nameOf(item)));
+    host.announce(host.strings().announce.done(nameOf(item)));
     host.requestUpdate();
   });
   on('item-error', (e: UploadQueueEventMap['item-error']) => {
     const { item } = e.detail;
     const error = e.detail.error as CosError | Error;
     host.emit('cos-upload-error', { item, error });
-    host.announce(host.currentStrings().announce.failed(nameOf(item), error.message));
+    host.announce(host.strings().announce.failed(nameOf(item), error.message));
     host.requestUpdate();
   });
   on('complete', (e: UploadQueueEventMap['complete']) => {
@@ -64,7 +64,7 @@ export function wireQueue(queue: UploadQueue, host: WiringHost): () => void {
     const done = items.filter((i) => i.state === 'done').length;
     const failed = items.filter((i) => i.state === 'failed').length;
     host.emit('cos-queue-complete', { items, done, failed });
-    host.announce(host.currentStrings().announce.complete(done, failed));
+    host.announce(host.strings().announce.complete(done, failed));
     host.requestUpdate();
   });
   return () => offs.forEach((off) => off());
