@@ -259,7 +259,11 @@ describe('<cos-uploader> uploading', function () {
     first.remove();
     expect(await openUploads(client, prefix)).to.deep.equal([`${prefix}forget-me.bin`]);
 
-    const second = await mount({ prefix }, { client, resumeStore });
+    // Configured after its first render (as a framework would set properties): it still lists the upload.
+    const second = await mount({ prefix });
+    expect(parts(second, 'pending-item')).to.have.length(0);
+    second.resumeStore = resumeStore;
+    second.client = client;
     await waitFor(() => parts(second, 'discard-button').length === 1, 'the unfinished upload listed');
     part<HTMLButtonElement>(second, 'discard-button').click();
     await waitFor(() => parts(second, 'pending-item').length === 0, 'the row gone');

@@ -243,9 +243,11 @@ export class CosUploader extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     // Connection settings are read when the queue is made; while it holds no files it can simply be made again.
-    if (this.#queue && this.#queue.items.length === 0 && QUEUE_SETTINGS.some((name) => changed.has(name as keyof CosUploader))) {
+    // Settings that arrive after the first render (say, `client` set later) also get unfinished uploads listed.
+    const settingsChanged = QUEUE_SETTINGS.some((name) => changed.has(name as keyof CosUploader));
+    if (this.hasUpdated && settingsChanged && (this.#queue?.items.length ?? 0) === 0) {
       this.#unwire?.();
-      this.#queue.dispose();
+      this.#queue?.dispose();
       this.#queue = undefined;
       void this.#loadPending();
     }
