@@ -4,7 +4,7 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import { styleMap } from 'lit/directives/style-map.js';
+import { Directive, directive, type ElementPart, type PartInfo, PartType } from 'lit/directive.js';
 import type { UploadRecord } from '@coskit/core';
 import type { QueueItem, QueueProgress } from '../queue/index.ts';
 import { formatBytes, formatDuration } from './format.ts';
@@ -32,6 +32,25 @@ export interface Rejection {
   message: string;
 }
 
+/**
+ * Sets `style.width` through the CSSOM. Lit's `styleMap` writes the `style` attribute on first render, which a
+ * strict CSP (`style-src` without 'unsafe-inline') refuses; CSSOM property writes are always allowed.
+ */
+class WidthDirective extends Directive {
+  constructor(part: PartInfo) {
+    super(part);
+    if (part.type !== PartType.ELEMENT) throw new Error('width() goes in element position: <div ${width(50)}>');
+  }
+  render(_percent: number): unknown {
+    return nothing;
+  }
+  override update(part: ElementPart, [percent]: [number]): unknown {
+    (part.element as HTMLElement).style.width = `${percent}%`;
+    return nothing;
+  }
+}
+const width = directive(WidthDirective);
+
 /** `role="progressbar"` with its values; `label` names it for assistive technology. */
 export function progressBar(label: string, percent: number, text: string, partName: string): TemplateResult {
   const value = Math.max(0, Math.min(100, Math.floor(percent)));
@@ -45,7 +64,7 @@ export function progressBar(label: string, percent: number, text: string, partNa
     aria-valuenow=${value}
     aria-valuetext=${text}
   >
-    <div part="${partName}-bar" class="progress-bar" style=${styleMap({ width: `${value}%` })}></div>
+    <div part="${partName}-bar" class="progress-bar" ${width(value)}></div>
   </div>`;
 }
 

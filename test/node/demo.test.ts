@@ -14,7 +14,10 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CosClient, isCosServiceError, type StsCredentialsShape } from '@coskit/core';
 import { startDemo, type RunningDemo } from '../../demo/serve.ts';
 
-const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+// Screenshots for a person to look at: test-results/ on every run; UPDATE_SCREENSHOTS=1 refreshes the README's copies.
+const SCREENSHOTS = fileURLToPath(
+  new URL(process.env.UPDATE_SCREENSHOTS ? '../../docs/screenshots/' : '../../test-results/screenshots/', import.meta.url),
+);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const FLAGS = ['--no-sandbox', '--headless', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const MiB = 1024 * 1024;
