@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import { CosClient, crc64, md5Base64, ALL_USERS_URI } from '@coskit/core';
-import { testEnv, virtualHostEndpoint, type TestEnv } from '../support/env.ts';
+import { clientFor, testEnv, type TestEnv } from '../support/env.ts';
 import { mswWorker, recordRequests } from '../support/msw.ts';
 import { expectCosError, expectInvalidArgument } from '../support/assert.ts';
 
@@ -14,13 +14,7 @@ const run = `append-acl/${Date.now().toString(36)}-${Math.random().toString(36).
 
 before(async () => {
   env = await testEnv();
-  client = new CosClient({
-    bucket: env.bucket,
-    region: env.region,
-    credentials: { secretId: env.secretId, secretKey: env.secretKey },
-    endpoint: virtualHostEndpoint(env),
-    retry: { limit: 0 },
-  });
+  client = clientFor(env, { retry: { limit: 0 } });
   await mswWorker();
 });
 
@@ -63,13 +57,7 @@ describe('appendObject', () => {
 
   it('treats an append whose response was lost as done when the object ends with exactly its bytes', async () => {
     const key = `${run}lost.txt`;
-    const retrying = new CosClient({
-      bucket: env.bucket,
-      region: env.region,
-      credentials: { secretId: env.secretId, secretKey: env.secretKey },
-      endpoint: virtualHostEndpoint(env),
-      retry: { limit: 2, baseDelay: 5, maxDelay: 20 },
-    });
+    const retrying = clientFor(env, { retry: { limit: 2, baseDelay: 5, maxDelay: 20 } });
     await retrying.appendObject({ key, position: 0, body: 'first,' });
     await setFaults([{ op: 'AppendObject', kind: 'lostResponse', count: 1 }]);
     try {

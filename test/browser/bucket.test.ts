@@ -8,7 +8,7 @@
 import { expect } from 'chai';
 import { http, HttpResponse, passthrough } from 'msw';
 import { ALL_USERS_URI, CosClient, md5Base64, type CorsRule } from '@coskit/core';
-import { testEnv, virtualHostEndpoint, type TestEnv } from '../support/env.ts';
+import { clientFor, testEnv, type TestEnv } from '../support/env.ts';
 import { mswWorker, recordRequests } from '../support/msw.ts';
 import { expectCosError, expectInvalidArgument } from '../support/assert.ts';
 
@@ -21,13 +21,7 @@ const xml = (body: string, status = 200) => HttpResponse.text(body, { status, he
 
 before(async () => {
   env = await testEnv();
-  client = new CosClient({
-    bucket: env.bucket,
-    region: env.region,
-    credentials: { secretId: env.secretId, secretKey: env.secretKey },
-    endpoint: virtualHostEndpoint(env),
-    retry: { limit: 0 },
-  });
+  client = clientFor(env, { retry: { limit: 0 } });
   await mswWorker();
   // The run's bucket must not be empty, or the BucketNotEmpty test would delete it.
   await client.putObject({ key: `${run}keep.txt`, body: 'keep' });

@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { http, HttpResponse, passthrough } from 'msw';
 import { CosClient } from '@coskit/core';
-import { testEnv, virtualHostEndpoint, type TestEnv } from '../support/env.ts';
+import { clientFor, testEnv, type TestEnv } from '../support/env.ts';
 import { mswWorker, recordRequests } from '../support/msw.ts';
 import { expectCosError, expectInvalidArgument, exposeHeaders } from '../support/assert.ts';
 
@@ -26,13 +26,7 @@ async function pool<T>(items: T[], limit: number, task: (item: T) => Promise<unk
 
 before(async () => {
   env = await testEnv();
-  client = new CosClient({
-    bucket: env.bucket,
-    region: env.region,
-    credentials: { secretId: env.secretId, secretKey: env.secretKey },
-    endpoint: virtualHostEndpoint(env),
-    retry: { limit: 0 },
-  });
+  client = clientFor(env, { retry: { limit: 0 } });
   await mswWorker();
   // Metadata and these headers are readable cross-origin only when the bucket's CORS rule exposes them, as on COS.
   restoreCors = await exposeHeaders(client, ['x-cos-meta-note', 'x-cos-meta-old', 'x-cos-meta-new', 'Cache-Control', 'Content-Disposition']);

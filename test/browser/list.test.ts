@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { http, HttpResponse } from 'msw';
 import { CosClient, listAllObjects, type ObjectSummary } from '@coskit/core';
-import { testEnv, virtualHostEndpoint, type TestEnv } from '../support/env.ts';
+import { clientFor, testEnv, type TestEnv } from '../support/env.ts';
 import { mswWorker, recordRequests } from '../support/msw.ts';
 import { expectInvalidArgument } from '../support/assert.ts';
 
@@ -23,13 +23,7 @@ const sorted = [...keys].sort();
 
 before(async () => {
   env = await testEnv();
-  client = new CosClient({
-    bucket: env.bucket,
-    region: env.region,
-    credentials: { secretId: env.secretId, secretKey: env.secretKey },
-    endpoint: virtualHostEndpoint(env),
-    retry: { limit: 0 },
-  });
+  client = clientFor(env, { retry: { limit: 0 } });
   await mswWorker();
   await Promise.all(keys.map((key, i) => client.putObject({ key, body: 'x'.repeat(i) })));
 });

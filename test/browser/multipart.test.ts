@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { http, HttpResponse, passthrough } from 'msw';
 import { CosClient, crc64, crc64Combine, md5Base64, md5Hex } from '@coskit/core';
-import { testEnv, virtualHostEndpoint, type TestEnv } from '../support/env.ts';
+import { clientFor, testEnv, type TestEnv } from '../support/env.ts';
 import { mswWorker, recordRequests } from '../support/msw.ts';
 import { expectCosError, expectInvalidArgument } from '../support/assert.ts';
 import { bytesOf, MiB, setFaults } from './transfer-helpers.ts';
@@ -26,13 +26,7 @@ const xml = (body: string, status = 200) => HttpResponse.text(body, { status, he
 
 before(async () => {
   env = await testEnv();
-  client = new CosClient({
-    bucket: env.bucket,
-    region: env.region,
-    credentials: { secretId: env.secretId, secretKey: env.secretKey },
-    endpoint: virtualHostEndpoint(env),
-    retry: { limit: 0 },
-  });
+  client = clientFor(env, { retry: { limit: 0 } });
   await mswWorker();
 });
 afterEach(async () => {

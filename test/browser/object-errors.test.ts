@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { http, HttpResponse } from 'msw';
 import { CosClient, crc64, getAuthorization } from '@coskit/core';
-import { testEnv, virtualHostEndpoint, type TestEnv } from '../support/env.ts';
+import { testEnv, virtualHostEndpoint, type TestEnv, clientFor } from '../support/env.ts';
 import { mswWorker, recordRequests } from '../support/msw.ts';
 import { expectCosError, expectInvalidArgument } from '../support/assert.ts';
 
@@ -18,13 +18,7 @@ const errorXml = (code: string, message: string) =>
 
 before(async () => {
   env = await testEnv();
-  client = new CosClient({
-    bucket: env.bucket,
-    region: env.region,
-    credentials: { secretId: env.secretId, secretKey: env.secretKey },
-    endpoint: virtualHostEndpoint(env),
-    retry: { limit: 0 },
-  });
+  client = clientFor(env, { retry: { limit: 0 } });
   await mswWorker();
 });
 afterEach(async () => (await mswWorker()).resetHandlers());

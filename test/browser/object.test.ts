@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { http, passthrough } from 'msw';
 import { CosClient, crc64, md5Base64, md5Hex, isCosServiceError } from '@coskit/core';
-import { testEnv, virtualHostEndpoint, type TestEnv } from '../support/env.ts';
+import { clientFor, testEnv, type TestEnv } from '../support/env.ts';
 import { mswWorker, recordRequests } from '../support/msw.ts';
 import { expectCosError, exposeHeaders } from '../support/assert.ts';
 
@@ -17,13 +17,7 @@ const bytes = (s: string) => new TextEncoder().encode(s);
 
 before(async () => {
   env = await testEnv();
-  client = new CosClient({
-    bucket: env.bucket,
-    region: env.region,
-    credentials: { secretId: env.secretId, secretKey: env.secretKey },
-    endpoint: virtualHostEndpoint(env),
-    retry: { limit: 0 },
-  });
+  client = clientFor(env, { retry: { limit: 0 } });
   await mswWorker();
   // COS exposes only a few headers cross-origin; metadata needs the bucket's CORS rule to list it, as on real COS.
   restoreCors = await exposeHeaders(client, [

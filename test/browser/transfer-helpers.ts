@@ -2,22 +2,15 @@
  * Shared by the transfer-*.test.ts files: a client on the emulator, deterministic file bytes, the emulator's
  * admin API (faults, request counts, temporary keys) and byte comparison.
  */
-import { CosClient, type CosClientOptions } from '@coskit/core';
-import { testEnv, virtualHostEndpoint, type TestEnv } from '../support/env.ts';
+import type { CosClient, CosClientOptions } from '@coskit/core';
+import { clientFor, testEnv, type TestEnv } from '../support/env.ts';
 
 export const MiB = 1024 * 1024;
 
 /** A client on the emulator (virtual-hosted through *.localhost), permanent keys unless `credentials` is given. */
 export async function emulatorClient(options: Partial<CosClientOptions> = {}): Promise<{ env: TestEnv; client: CosClient }> {
   const env = await testEnv();
-  const client = new CosClient({
-    bucket: env.bucket,
-    region: env.region,
-    credentials: { secretId: env.secretId, secretKey: env.secretKey },
-    endpoint: virtualHostEndpoint(env),
-    retry: { limit: 2, baseDelay: 20, maxDelay: 200 },
-    ...options,
-  });
+  const client = clientFor(env, { retry: { limit: 2, baseDelay: 20, maxDelay: 200 }, ...options });
   return { env, client };
 }
 
