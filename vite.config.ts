@@ -14,8 +14,13 @@ export default defineConfig({
   publicDir: here('./demo/public'),
   appType: 'mpa',
   resolve: { conditions: ['source', ...defaultClientConditions] },
-  // Pre-bundling would freeze @coskit/* into node_modules/.vite and hide source edits.
-  optimizeDeps: { exclude: ['@coskit/core', '@coskit/uploader'] },
+  // Pre-bundling would freeze @coskit/* into node_modules/.vite and hide source edits. Their own dependencies are
+  // listed so Vite bundles them at start: discovered later, they make Vite re-optimize and reload the first page
+  // of a fresh clone mid-load.
+  optimizeDeps: {
+    exclude: ['@coskit/core', '@coskit/uploader'],
+    include: ['lit', 'lit/decorators.js', 'lit/directive.js', 'lit/directives/repeat.js', 'idb-keyval', 'fast-xml-parser'],
+  },
   server: {
     host: '127.0.0.1',
     fs: { allow: [here('.')] },

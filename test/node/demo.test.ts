@@ -153,7 +153,11 @@ describe('npm run demo', { timeout: 90_000 }, () => {
 
   it('uploads through the widget on the main page; screenshots mid-upload in light and dark', async () => {
     const { page, problems } = await open('/');
-    await page.waitForFunction(() => customElements.get('cos-uploader') !== undefined);
+    // The first page of a cold checkout is compiled on demand by Vite: allow for that, and say what the page
+    // reported if the element still never registered.
+    await page.waitForFunction(() => customElements.get('cos-uploader') !== undefined, undefined, { timeout: 90_000 }).catch((error: unknown) => {
+      throw new Error(`<cos-uploader> was never defined; page problems: ${JSON.stringify(problems)}`, { cause: error });
+    });
     // 1 MB parts, each answered 2 s late, keep the big file in flight long enough to photograph.
     await page.locator('cos-uploader').evaluate((el) => el.setAttribute('part-size', '1MB'));
     await setFaults({ rules: [{ key: 'uploads/big', kind: 'delay', delayMs: 2000 }] });
