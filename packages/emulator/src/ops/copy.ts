@@ -1,10 +1,8 @@
 import { ingest } from '../http/body.ts';
 import { type Ctx, header } from '../http/context.ts';
 import { isoDate, quoteEtag, sendXml } from '../http/respond.ts';
-import { serverNow } from '../state.ts';
-import type { ObjectMeta } from '../storage/types.ts';
 import { resolveCopySource } from './copy-source.ts';
-import { aclFrom, lowerHeaders, storageClassOf, storedHeaders, validateKey } from './meta.ts';
+import { aclFrom, lowerHeaders, normalObject, storageClassOf, storedHeaders, validateKey } from './meta.ts';
 import { err } from '../errors.ts';
 
 /** PUT Object - Copy: streams the source into a new blob (sharing blobs would need reference counts). */
@@ -24,19 +22,9 @@ export async function copyObject(ctx: Ctx): Promise<void> {
   // Server-side copy is not throttled by the caller's connection limit.
   ctx.trafficLimit = undefined;
   const got = await ingest(ctx, ctx.state.store.readObject(src.meta, 0, src.meta.size), { expectedLength: src.meta.size });
-  const meta: ObjectMeta = {
-    key,
-    size: got.size,
-    // A copy keeps the source ETag (a multipart source keeps its "-N" form).
-    etag: got.md5 === src.meta.etag || src.meta.etag.includes('-') ? src.meta.etag : got.md5,
-    crc64: got.crc64.toString(),
-    lastModified: Math.floor(serverNow(ctx.state) * 1000),
-    type: 'normal',
-    storageClass,
-    acl,
-    headers,
-    segments: [{ blob: got.blob, size: got.size }],
-  };
+  // A copy keeps the source ETag (a multipart source keeps its "-N" form).
+  const etag = got.md5 === src.meta.etag || src.meta.etag.includes('-') ? src.meta.etag : got.md5;
+  const meta = normalObject(ctx, key, got, { storageClass, acl, headers, etag });
   await ctx.state.store.putObject(bucket, meta);
   await sendXml(
     ctx,

@@ -1,6 +1,8 @@
 import { CosError, err } from '../errors.ts';
 import { type Ctx, header } from '../http/context.ts';
 import { quoteEtag } from '../http/respond.ts';
+import type { Ingested } from '../http/body.ts';
+import { serverNow } from '../state.ts';
 import type { AclState, AclValue, Grant, ObjectMeta } from '../storage/types.ts';
 import { applyPublic, isAllUsers, parseGrantHeader, permissionOf } from './grants.ts';
 
@@ -123,4 +125,25 @@ export function checkConditions(ctx: Ctx, meta: ObjectMeta, prefix = ''): 304 | 
     return 304;
   }
   return undefined;
+}
+
+/** The metadata of a normal (non-appendable) object made of one freshly ingested blob: PUT, POST form and copy. */
+export function normalObject(
+  ctx: Ctx,
+  key: string,
+  got: Ingested,
+  fields: { storageClass: string; acl: AclState; headers: Record<string, string>; etag?: string },
+): ObjectMeta {
+  return {
+    key,
+    size: got.size,
+    etag: fields.etag ?? got.md5,
+    crc64: got.crc64.toString(),
+    lastModified: Math.floor(serverNow(ctx.state) * 1000),
+    type: 'normal',
+    storageClass: fields.storageClass,
+    acl: fields.acl,
+    headers: fields.headers,
+    segments: [{ blob: got.blob, size: got.size }],
+  };
 }

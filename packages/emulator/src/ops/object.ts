@@ -4,9 +4,7 @@ import { ingest, parseContentMd5, requireContentLength } from '../http/body.ts';
 import { type Ctx, header } from '../http/context.ts';
 import { quoteEtag, send } from '../http/respond.ts';
 import { liveObject } from '../lifecycle.ts';
-import { serverNow } from '../state.ts';
-import type { ObjectMeta } from '../storage/types.ts';
-import { aclFrom, checkConditions, lowerHeaders, objectHeaders, storageClassOf, storedHeaders, validateKey } from './meta.ts';
+import { aclFrom, checkConditions, lowerHeaders, normalObject, objectHeaders, storageClassOf, storedHeaders, validateKey } from './meta.ts';
 
 const OVERRIDES: Record<string, string> = {
   'response-cache-control': 'Cache-Control',
@@ -27,18 +25,7 @@ export async function putObject(ctx: Ctx): Promise<void> {
   const storageClass = storageClassOf(hdrs['x-cos-storage-class']);
   const acl = aclFrom(hdrs, 'default');
   const got = await ingest(ctx, ctx.req, { expectedLength: length, contentMd5: md5 });
-  const meta: ObjectMeta = {
-    key,
-    size: got.size,
-    etag: got.md5,
-    crc64: got.crc64.toString(),
-    lastModified: Math.floor(serverNow(ctx.state) * 1000),
-    type: 'normal',
-    storageClass,
-    acl,
-    headers,
-    segments: [{ blob: got.blob, size: got.size }],
-  };
+  const meta = normalObject(ctx, key, got, { storageClass, acl, headers });
   await ctx.state.store.putObject(bucket, meta);
   await send(ctx, 200, { ETag: quoteEtag(meta.etag), 'x-cos-hash-crc64ecma': meta.crc64 });
 }

@@ -8,9 +8,8 @@ import { type Ctx, header } from '../http/context.ts';
 import { readForm } from '../http/form.ts';
 import { quoteEtag, send, sendXml } from '../http/respond.ts';
 import { serverNow } from '../state.ts';
-import type { ObjectMeta } from '../storage/types.ts';
 import { parseTrafficLimit } from '../traffic.ts';
-import { aclFrom, storageClassOf, storedHeaders, validateKey } from './meta.ts';
+import { aclFrom, normalObject, storageClassOf, storedHeaders, validateKey } from './meta.ts';
 
 const policyFailed = (why: string) => new CosError(403, 'AccessDenied', `Invalid according to Policy: ${why}`);
 
@@ -110,18 +109,7 @@ async function storeForm(ctx: Ctx, f: Map<string, string>, file: { filename: str
     await ctx.state.store.backend.deleteBlob(got.blob);
     throw policyFailed('Your proposed upload size is outside the content-length-range.');
   }
-  const meta: ObjectMeta = {
-    key,
-    size: got.size,
-    etag: got.md5,
-    crc64: got.crc64.toString(),
-    lastModified: Math.floor(serverNow(ctx.state) * 1000),
-    type: 'normal',
-    storageClass,
-    acl,
-    headers,
-    segments: [{ blob: got.blob, size: got.size }],
-  };
+  const meta = normalObject(ctx, key, got, { storageClass, acl, headers });
   await ctx.state.store.putObject(ctx.bucket!, meta);
   const location = `http://${ctx.host}${ctx.virtualHosted ? '' : `/${ctx.bucket}`}/${encodeURI(key)}`;
   const common = { ETag: quoteEtag(meta.etag), Location: location, 'x-cos-hash-crc64ecma': meta.crc64 };
