@@ -58,14 +58,8 @@ async function admin(env: TestEnv, method: string, path: string, body?: unknown)
   return response.json();
 }
 
-export interface FaultRule {
-  op?: string;
-  key?: string;
-  kind: 'error500' | 'slowDown' | 'reset' | 'delay' | 'lostResponse' | 'corrupt';
-  probability?: number;
-  count?: number;
-  delayMs?: number;
-}
+export type { FaultRule } from '@coskit/emulator';
+import type { FaultRule } from '@coskit/emulator';
 
 /** Replaces the emulator's fault rules (`[]` clears them). */
 export function setFaults(env: TestEnv, rules: FaultRule[]): Promise<unknown> {

@@ -11,21 +11,12 @@
 import { getAuthorization } from '@coskit/core';
 import { testEnv } from './env.ts';
 
-/** What the emulator can do to a matching request (see packages/emulator/README.md, "Fault injection"). */
-export type FaultKind = 'error500' | 'slowDown' | 'reset' | 'delay' | 'lostResponse' | 'corrupt';
+/** The emulator's own fault types (type-only: nothing of the server is loaded into the page). */
+import type { FaultKind, FaultRule } from '@coskit/emulator';
+export type { FaultKind, FaultRule };
 
 /** Every kind, in the order figures print them. */
 export const FAULT_KINDS: readonly FaultKind[] = ['error500', 'slowDown', 'reset', 'delay', 'lostResponse', 'corrupt'];
-
-/** One fault rule: `op` is the COS action (omitted = any), `key` a key prefix, `count` caps the injections. */
-export interface FaultRule {
-  op?: string;
-  key?: string;
-  kind: FaultKind;
-  probability?: number;
-  count?: number;
-  delayMs?: number;
-}
 
 /** A whole fault configuration; with `seed` the draws are reproducible. */
 export interface FaultConfig {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { err } from '../errors.ts';
-import { ingest, parseContentMd5, requireContentLength } from '../http/body.ts';
+import { ingest, parseContentMd5, requireContentLength, type Ingested } from '../http/body.ts';
 import { type Ctx, header } from '../http/context.ts';
 import { isoDate, quoteEtag, send, sendXml } from '../http/respond.ts';
 import { serverNow } from '../state.ts';
@@ -61,14 +61,7 @@ export async function uploadPart(ctx: Ctx): Promise<void> {
   const length = requireContentLength(ctx);
   const md5 = parseContentMd5(header(ctx, 'content-md5'));
   const got = await ingest(ctx, ctx.req, { expectedLength: length, contentMd5: md5 });
-  const part: PartMeta = {
-    partNumber: n,
-    size: got.size,
-    etag: got.md5,
-    crc64: got.crc64.toString(),
-    lastModified: Math.floor(serverNow(ctx.state) * 1000),
-    blob: got.blob,
-  };
+  const part = partFrom(ctx, n, got);
   await storePart(ctx, part);
   await send(ctx, 200, { ETag: quoteEtag(part.etag), 'x-cos-hash-crc64ecma': part.crc64 });
 }
@@ -90,14 +83,7 @@ export async function uploadPartCopy(ctx: Ctx): Promise<void> {
   }
   ctx.trafficLimit = undefined;
   const got = await ingest(ctx, ctx.state.store.readObject(src.meta, start, end), { expectedLength: end - start });
-  const part: PartMeta = {
-    partNumber: n,
-    size: got.size,
-    etag: got.md5,
-    crc64: got.crc64.toString(),
-    lastModified: Math.floor(serverNow(ctx.state) * 1000),
-    blob: got.blob,
-  };
+  const part = partFrom(ctx, n, got);
   await storePart(ctx, part);
   await sendXml(
     ctx,
@@ -148,4 +134,16 @@ export async function listParts(ctx: Ctx): Promise<void> {
       IsTruncated: truncated,
     },
   });
+}
+
+/** A part made of one freshly ingested blob (Upload Part and Upload Part - Copy). */
+function partFrom(ctx: Ctx, partNumber: number, got: Ingested): PartMeta {
+  return {
+    partNumber,
+    size: got.size,
+    etag: got.md5,
+    crc64: got.crc64.toString(),
+    lastModified: Math.floor(serverNow(ctx.state) * 1000),
+    blob: got.blob,
+  };
 }
