@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { RunningEmulator } from '../src/index.ts';
@@ -75,6 +76,21 @@ describe('fault injection', () => {
     const got = Buffer.from(await down.arrayBuffer());
     assert.equal(down.headers.get('x-cos-hash-crc64ecma'), refCrc64(body).toString());
     assert.notEqual(refCrc64(got).toString(), refCrc64(body).toString());
+  });
+
+  it('Content-MD5 is checked against the bytes received: corrupt still stores a flipped byte, a wrong digest is BadDigest', async () => {
+    const body = Buffer.from('bytes whose digest the client sent');
+    const md5 = createHash('md5').update(body).digest('base64');
+    emu.setFaults({ rules: [{ op: 'PutObject', kind: 'corrupt', count: 1 }] });
+    const put = await cos(emu, 'PUT', `/${BUCKET}/f/md5c`, { body, headers: { 'content-md5': md5 } });
+    assert.equal(put.status, 200);
+    assert.notEqual(put.headers.get('etag'), `"${createHash('md5').update(body).digest('hex')}"`);
+    const wrong = await cos(emu, 'PUT', `/${BUCKET}/f/md5w`, { body, headers: { 'content-md5': createHash('md5').update('other').digest('base64') } });
+    assert.equal(wrong.status, 400);
+    assert.match(await wrong.text(), /<Code>BadDigest<\/Code>/);
+    assert.equal((await cos(emu, 'HEAD', `/${BUCKET}/f/md5w`)).status, 404);
+    const right = await cos(emu, 'PUT', `/${BUCKET}/f/md5r`, { body, headers: { 'content-md5': md5 } });
+    assert.equal(right.headers.get('etag'), `"${createHash('md5').update(body).digest('hex')}"`);
   });
 
   it('delay adds latency; probability with a seed is deterministic', async () => {
