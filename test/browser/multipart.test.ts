@@ -139,6 +139,15 @@ describe('multipart end to end', () => {
     await expectCosError(client.uploadPart({ key, uploadId, partNumber: 2, body: 'abc', crc64: '1' }), 'ChecksumMismatch');
     const ok = await client.uploadPart({ key, uploadId, partNumber: 2, body: 'abc', crc64: crc64('abc') });
     expect(ok.crc64).to.equal(crc64('abc'));
+    // A promise of the CRC (a hasher running alongside the upload): checked when it arrives.
+    const later = await client.uploadPart({ key, uploadId, partNumber: 3, body: 'abc', crc64: Promise.resolve(crc64('abc')) });
+    expect(later.crc64).to.equal(crc64('abc'));
+    await expectCosError(client.uploadPart({ key, uploadId, partNumber: 3, body: 'abc', crc64: Promise.resolve('1') }), 'ChecksumMismatch');
+    // (It can only be judged once it arrives, so the request may have started: it is aborted.)
+    await expectCosError(client.uploadPart({ key, uploadId, partNumber: 4, body: 'abc', crc64: Promise.resolve('abc') }), 'InvalidArgument');
+    const failing = Promise.reject(new DOMException('unreadable', 'NotReadableError'));
+    const error = await client.uploadPart({ key, uploadId, partNumber: 4, body: 'abc', crc64: failing }).catch((e: unknown) => e);
+    expect((error as DOMException).name).to.equal('NotReadableError');
     await client.abortMultipartUpload({ key, uploadId });
   });
 });

@@ -60,8 +60,11 @@ export interface UploadPartInput extends TargetOptions {
   trafficLimit?: number;
   /** Compare the server's `x-cos-hash-crc64ecma` with the body's CRC-64 (`ChecksumMismatch` if they differ). @default true */
   verifyCrc64?: boolean;
-  /** The body's CRC-64 if you already have it (e.g. from a hash worker): it is not computed again. */
-  crc64?: string;
+  /**
+   * The body's CRC-64 if you already have it (e.g. from a hash worker): it is not computed again. A promise of it
+   * lets your own hasher run while the part uploads; if it rejects, the request is aborted with its reason.
+   */
+  crc64?: string | PromiseLike<string>;
   onProgress?: (progress: TransferProgress) => void;
   /** Called before each retry of this part (e.g. to notice throttling: `info.throttled`). */
   onRetry?: (info: RetryInfo) => void;
@@ -76,6 +79,23 @@ export interface UploadPartOutput {
 }
 
 const UPLOAD_PART_KEYS = ['key', 'uploadId', 'partNumber', 'body', 'contentMd5', 'trafficLimit', 'verifyCrc64', 'crc64', 'onProgress', 'onRetry'];
+function checkCrcString(value: unknown): string {
+  if (typeof value !== 'string' || !/^\d{1,20}$/.test(value)) {
+    throw invalidArgument(`crc64 must be the unsigned decimal CRC-64 string; got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/** An AbortController that also follows `parent`; `dispose()` stops following it. */
+function linkedAbort(parent: AbortSignal | undefined): AbortController & { dispose(): void } {
+  const controller = new AbortController() as AbortController & { dispose(): void };
+  const follow = () => controller.abort(parent!.reason);
+  if (parent?.aborted) follow();
+  else parent?.addEventListener('abort', follow, { once: true });
+  controller.dispose = () => parent?.removeEventListener('abort', follow);
+  return controller;
+}
+
 /** A header the browser could not read because the bucket's CORS rule does not expose it. */
 function missingHeader(action: string, name: string, hint = ''): CosClientError {
   return new CosClientError(
@@ -95,28 +115,34 @@ export async function uploadPart(client: CosClient, input: UploadPartInput): Pro
   assertPartNumber(input.partNumber);
   assertBody(input.body);
   assertTrafficLimit(input.trafficLimit);
-  const { contentMd5, crc64: knownCrc } = input;
+  const { contentMd5 } = input;
   assertContentMd5(contentMd5);
-  if (knownCrc !== undefined && (typeof knownCrc !== 'string' || !/^\d{1,20}$/.test(knownCrc))) {
-    throw invalidArgument(`crc64 must be the unsigned decimal CRC-64 string; got ${JSON.stringify(knownCrc)}`);
-  }
+  const given = input.crc64;
+  // A value is checked now, before any request; a promise's value when it arrives.
+  if (given !== undefined && typeof (given as Partial<PromiseLike<string>>).then !== 'function') checkCrcString(given);
+  const knownCrc = given === undefined ? undefined : Promise.resolve(given).then(checkCrcString);
+  knownCrc?.catch(() => undefined);
   const verify = input.verifyCrc64 ?? true;
   let md5 = typeof contentMd5 === 'string' ? contentMd5 : undefined;
-  let local: Promise<string | undefined> = Promise.resolve(knownCrc);
+  let local: Promise<string | undefined> = knownCrc ?? Promise.resolve(undefined);
   if (contentMd5 === true) {
     // Content-MD5 must be in the headers, so this one hash pass happens before the upload.
     const h = await hashBody(client, input.body, { md5: true, signal: input.signal });
     md5 = h.md5;
-    local = Promise.resolve(knownCrc ?? h.crc64);
+    local = knownCrc ?? Promise.resolve(h.crc64);
   } else if (verify && knownCrc === undefined) {
     // Hash while the bytes upload instead of before: the part costs max(hash, upload), not the sum.
     local = hashBody(client, input.body, { md5: false, signal: input.signal }).then((h) => h.crc64);
   }
+  // A hash that fails (an unreadable file) stops the upload of the same bytes at once.
+  const request = linkedAbort(input.signal);
+  local.catch((reason: unknown) => request.abort(reason));
   const [response, ours] = await Promise.all([
     client.request({
       action: 'UploadPart',
       method: 'PUT',
       ...targetOf(input),
+      signal: request.signal,
       key: input.key,
       query: { partNumber: input.partNumber, uploadId: input.uploadId },
       headers: {
@@ -129,7 +155,7 @@ export async function uploadPart(client: CosClient, input: UploadPartInput): Pro
       onRetry: input.onRetry,
     }),
     local,
-  ]);
+  ]).finally(() => request.dispose());
   const etag = response.headers.get('ETag');
   if (!etag) throw missingHeader('UploadPart', 'ETag');
   const theirs = response.headers.get('x-cos-hash-crc64ecma') ?? undefined;
