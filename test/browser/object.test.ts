@@ -169,6 +169,17 @@ describe('putObject / getObject / headObject', () => {
     expect(seen.at(-1)).to.deep.equal({ loaded: body.size, total: body.size });
   });
 
+  it('reads a service error from an upload sent with progress (the XMLHttpRequest path)', async () => {
+    // A bucket name nobody created: the emulator answers NoSuchBucket with COS error XML.
+    const error = await expectCosError(
+      client.putObject({ bucket: 'absent-1250000000', key: `${run}xhr-error.bin`, body: new Blob(['abc']), onProgress: () => {} }),
+      'NoSuchBucket',
+      'CosServiceError',
+    );
+    expect(error.status).to.equal(404);
+    expect((error as unknown as { requestId?: string }).requestId, 'request id read from the XML body').to.be.a('string').and.not.equal('');
+  });
+
   it('reads byte ranges: closed, open-ended and suffix (206, Content-Range, whole-object CRC)', async () => {
     const key = `${run}range.txt`;
     const put = await client.putObject({ key, body: '0123456789' });
