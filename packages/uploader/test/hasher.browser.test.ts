@@ -60,7 +60,7 @@ describe('WorkerHasher', () => {
     const hasher = new WorkerHasher();
     expect(hasher.mode).to.equal('pending');
     try {
-      for (const size of [0, 1, 7, 8, 65_537, 262_143, 262_144, 262_145, MiB + 3, 5 * MiB + 17]) {
+      for (const size of [0, 1, 7, 8, 65_537, MiB + 3, 5 * MiB + 17]) {
         const bytes = randomBytes(size);
         const result = await hasher.hash(new Blob([bytes]), { md5: true });
         expect(result, `size ${size}`).to.deep.equal({ crc64: crc64(bytes), md5: md5Base64(bytes), md5Hex: md5Hex(bytes) });
