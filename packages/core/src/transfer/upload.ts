@@ -254,17 +254,11 @@ export class UploadHandle extends TransferTask<UploadFileResult, UploadState> {
     const candidate = candidates.get(part.n);
     // An adopted part is checked by its ETag, i.e. its MD5.
     const needMd5 = o.contentMd5 || (candidate !== undefined && candidate.crc64 === undefined);
-    const hashing: Promise<HashResult> = o.hasher.hash(body, { md5: needMd5, signal });
-    hashing.catch(() => undefined);
-    // The hash decides first only when it must: Content-MD5 goes in the headers, and a part that may be reused is
-    // compared before anything is sent. Otherwise the part uploads while its CRC-64 is computed.
-    if (needMd5 || candidate !== undefined) {
-      const hash = await hashing;
-      if (candidate && candidate.size === size) {
-        const same = candidate.crc64 !== undefined ? candidate.crc64 === hash.crc64 : hash.md5Hex !== undefined && sameEtag(candidate.etag, hash.md5Hex);
-        candidates.delete(part.n);
-        if (same) return this.markFinished({ n: part.n, etag: candidate.etag, size, crc64: hash.crc64 }, true);
-      }
+    const hash: HashResult = await o.hasher.hash(body, { md5: needMd5, signal });
+    if (candidate && candidate.size === size) {
+      const same = candidate.crc64 !== undefined ? candidate.crc64 === hash.crc64 : hash.md5Hex !== undefined && sameEtag(candidate.etag, hash.md5Hex);
+      candidates.delete(part.n);
+      if (same) return this.markFinished({ n: part.n, etag: candidate.etag, size, crc64: hash.crc64 }, true);
     }
     for (let attempt = 1; ; attempt++) {
       const release = await o.limiter?.acquire(signal);
@@ -276,8 +270,8 @@ export class UploadHandle extends TransferTask<UploadFileResult, UploadState> {
           uploadId: this.currentUploadId!,
           partNumber: part.n,
           body,
-          contentMd5: o.contentMd5 ? (await hashing).md5 : undefined,
-          crc64: hashing.then((h) => h.crc64),
+          contentMd5: o.contentMd5 ? hash.md5 : undefined,
+          crc64: hash.crc64,
           verifyCrc64: o.verifyCrc64,
           trafficLimit: o.headers.trafficLimit,
           onRetry: (info) => {
@@ -288,7 +282,6 @@ export class UploadHandle extends TransferTask<UploadFileResult, UploadState> {
             this.reportProgress();
           },
         });
-        const hash = await hashing;
         if (o.verifyCrc64 && out.crc64 !== undefined && out.crc64 !== hash.crc64) {
           throw mismatch(`uploadPart ${part.n} of ${o.key}`, hash.crc64, out.crc64);
         }

@@ -29,6 +29,7 @@ export async function digestBlob(blob: Blob, options: DigestOptions): Promise<Ha
   let sliceStart = performance.now();
   if (blob.size > 0) {
     const reader = blob.stream().getReader();
+    let finished = false;
     try {
       for (;;) {
         let next: ReadableStreamReadResult<Uint8Array>;
@@ -38,7 +39,10 @@ export async function digestBlob(blob: Blob, options: DigestOptions): Promise<Ha
           throw unreadable(error);
         }
         const { done, value } = next;
-        if (done) break;
+        if (done) {
+          finished = true;
+          break;
+        }
         for (let at = 0; at < value.length; at += PIECE) {
           signal?.throwIfAborted();
           const piece = value.subarray(at, at + PIECE);
@@ -51,6 +55,9 @@ export async function digestBlob(blob: Blob, options: DigestOptions): Promise<Ha
         }
       }
     } finally {
+      // Stopped early (aborted, or the bytes failed to hash): cancel the stream so the browser closes its read of
+      // the file now, instead of leaving a half-read blob pipe open until the worker or page goes away.
+      if (!finished) void reader.cancel().catch(() => undefined);
       reader.releaseLock();
     }
   }
