@@ -5,6 +5,7 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { readFileSync } from 'node:fs';
 import { emulatorPlugin } from './test/support/emulator-plugin.ts';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from './test/support/chromium.ts';
 
 /** msw's service worker, served at the root so `setupWorker().start()` works in browser tests. */
 const mswWorker = {
@@ -20,7 +21,6 @@ const mswWorker = {
  * packages resolved to their sources (`source` export condition), and one in-memory emulator per run whose
  * address and generated credentials the tests read from `/__coskit/env.json`.
  */
-const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export default {
   files: process.env.WTR_FILES ? process.env.WTR_FILES.split(',') : ['packages/*/test/**/*.browser.test.ts', 'test/browser/**/*.test.ts'],
@@ -34,17 +34,11 @@ export default {
   browsers: [
     chromeLauncher({
       launchOptions: {
-        executablePath: chromium,
+        executablePath: CHROMIUM_PATH,
         headless: true,
         args: [
-          '--no-sandbox',
-          '--headless',
-          '--disable-gpu',
+          ...CHROMIUM_FLAGS,
           '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
           `--user-data-dir=${mkdtempSync(join(tmpdir(), 'coskit-chromium-'))}`,
         ],
       },

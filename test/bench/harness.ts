@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startEmulator, type RunningEmulator } from '../../packages/emulator/src/index.ts';
+import { CHROMIUM_FLAGS } from '../support/chromium.ts';
 import type { BenchPageApi, PageConfig, RunResult, RunSpec } from './types.ts';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
@@ -21,18 +22,7 @@ export const BENCH_BUCKET = 'bench-1250000000';
 export const BENCH_REGION = 'ap-guangzhou';
 
 /** The flags of the brief, plus precise heap numbers and `gc()` for a settled heap baseline before each upload. */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--headless',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--enable-precise-memory-info',
-  '--js-flags=--expose-gc',
-];
-
+const CHROMIUM_ARGS = [...CHROMIUM_FLAGS, '--enable-precise-memory-info', '--js-flags=--expose-gc'];
 /** One measured upload with the CPU seconds each side spent on it. */
 export interface MeasuredRun extends RunResult {
   round: number;

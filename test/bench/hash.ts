@@ -14,6 +14,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { runHashBench, type HashBenchOptions, type HashCase, type HashCaseResult } from './hash-cases.ts';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../support/chromium.ts';
 
 export type { HashBenchOptions, HashCaseResult };
 
@@ -23,16 +24,6 @@ export interface BrowserHashBenchOptions extends HashBenchOptions {
   /** @default 600_000 */
   timeoutMs?: number;
 }
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--headless',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** Bundles the worker (our checksums + spark-md5 + hash-wasm) into one classic-worker script. */
 async function bundleWorker(): Promise<string> {
@@ -55,7 +46,7 @@ async function bundleWorker(): Promise<string> {
 export async function measureHashesInBrowserWorker(
   options: BrowserHashBenchOptions = {},
 ): Promise<{ userAgent: string; results: HashCaseResult[] }> {
-  const { executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', timeoutMs = 600_000, ...benchOptions } =
+  const { executablePath = CHROMIUM_PATH, timeoutMs = 600_000, ...benchOptions } =
     options;
   const workerJs = await bundleWorker();
   const server = createServer((req, res) => {
@@ -67,7 +58,7 @@ export async function measureHashesInBrowserWorker(
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
-  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath, args: [...CHROMIUM_FLAGS] });
   try {
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${port}/`);

@@ -17,6 +17,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { removeBenchFiles, writeBenchFile } from './files.ts';
 import { measureHashesInBrowserWorker } from './hash.ts';
 import { startHarness, type MeasuredRun } from './harness.ts';
+import { CHROMIUM_PATH } from '../support/chromium.ts';
 import { formatReport, mbPerSec, roundRatio, summarize, targets, type BenchReport, type RowId } from './report.ts';
 import type { RunSpec } from './types.ts';
 
@@ -82,7 +83,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchReport>
   const budgetS = wholeNumber(options.budgetS ?? DEFAULTS.budgetS, 'budgetS', 0);
   const rows = (options.mainThreadRow ?? DEFAULTS.mainThreadRow) ? ROWS : ROWS.filter((r) => r.id !== 'coskitMainThread');
   const dir = options.dir ?? fileURLToPath(new URL('../../.bench-tmp/', import.meta.url));
-  const executablePath = options.executablePath ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  const executablePath = options.executablePath ?? CHROMIUM_PATH;
   const log = options.log ?? ((line: string) => console.error(line));
 
   const started = performance.now();

@@ -13,13 +13,12 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CosClient, isCosServiceError, type StsCredentialsShape } from '@coskit/core';
 import { startDemo, type RunningDemo } from '../../demo/serve.ts';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../support/chromium.ts';
 
 // Screenshots for a person to look at: test-results/ on every run; UPDATE_SCREENSHOTS=1 refreshes the README's copies.
 const SCREENSHOTS = fileURLToPath(
   new URL(process.env.UPDATE_SCREENSHOTS ? '../../docs/screenshots/' : '../../test-results/screenshots/', import.meta.url),
 );
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FLAGS = ['--no-sandbox', '--headless', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const MiB = 1024 * 1024;
 
 /** What a page reported: CSP violations (from a `securitypolicyviolation` listener) and console errors. */
@@ -105,7 +104,7 @@ describe('npm run demo', { timeout: 90_000 }, () => {
     demo = await startDemo({ port: 0, cos: undefined, emulator: { memory: true, port: 0, quiet: true }, log: () => {}, watch: false });
     profile = await mkdtemp(join(tmpdir(), 'coskit-demo-chromium-'));
     // A persistent context is how Playwright takes a fresh --user-data-dir.
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1100, height: 900 } });
+    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_FLAGS], viewport: { width: 1100, height: 900 } });
     const scratch = await context.newPage();
     await scratch.setContent(
       '<body style="margin:0;width:160px;height:120px;display:grid;place-items:center;background:linear-gradient(135deg,#0052d9,#4cc38a)">' +

@@ -17,11 +17,11 @@ import { chromium } from 'playwright-core';
 import { startEmulator } from '../../packages/emulator/src/index.ts';
 import type { FaultBatchFigures } from './batch.ts';
 import type { SoakPageApi, SoakPageConfig } from './page.ts';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../support/chromium.ts';
 
 const MiB = 1024 * 1024;
 const BUCKET = 'soak-1250000000';
 const REGION = 'ap-guangzhou';
-const CHROMIUM_ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** Options of `runSoak`; each has an environment variable in `main()`. */
 export interface SoakOptions {
@@ -91,9 +91,9 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakReport> {
   const emulator = await startEmulator({ host: '127.0.0.1', port: 0, dir: join(root, 'data'), region: REGION, buckets: [BUCKET], quiet: true });
   const { server, url } = await servePage();
   const context = await chromium.launchPersistentContext(join(root, 'profile'), {
-    executablePath: options.executablePath ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: options.executablePath ?? CHROMIUM_PATH,
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_FLAGS],
   });
   try {
     const page = context.pages()[0] ?? (await context.newPage());
