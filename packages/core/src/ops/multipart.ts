@@ -86,16 +86,6 @@ function checkCrcString(value: unknown): string {
   return value;
 }
 
-/** An AbortController that also follows `parent`; `dispose()` stops following it. */
-function linkedAbort(parent: AbortSignal | undefined): AbortController & { dispose(): void } {
-  const controller = new AbortController() as AbortController & { dispose(): void };
-  const follow = () => controller.abort(parent!.reason);
-  if (parent?.aborted) follow();
-  else parent?.addEventListener('abort', follow, { once: true });
-  controller.dispose = () => parent?.removeEventListener('abort', follow);
-  return controller;
-}
-
 /** A header the browser could not read because the bucket's CORS rule does not expose it. */
 function missingHeader(action: string, name: string, hint = ''): CosClientError {
   return new CosClientError(
@@ -135,14 +125,14 @@ export async function uploadPart(client: CosClient, input: UploadPartInput): Pro
     local = hashBody(client, input.body, { md5: false, signal: input.signal }).then((h) => h.crc64);
   }
   // A hash that fails (an unreadable file) stops the upload of the same bytes at once.
-  const request = linkedAbort(input.signal);
-  local.catch((reason: unknown) => request.abort(reason));
+  const hashFailed = new AbortController();
+  local.catch((reason: unknown) => hashFailed.abort(reason));
   const [response, ours] = await Promise.all([
     client.request({
       action: 'UploadPart',
       method: 'PUT',
       ...targetOf(input),
-      signal: request.signal,
+      signal: input.signal ? AbortSignal.any([input.signal, hashFailed.signal]) : hashFailed.signal,
       key: input.key,
       query: { partNumber: input.partNumber, uploadId: input.uploadId },
       headers: {
@@ -155,7 +145,7 @@ export async function uploadPart(client: CosClient, input: UploadPartInput): Pro
       onRetry: input.onRetry,
     }),
     local,
-  ]).finally(() => request.dispose());
+  ]);
   const etag = response.headers.get('ETag');
   if (!etag) throw missingHeader('UploadPart', 'ETag');
   const theirs = response.headers.get('x-cos-hash-crc64ecma') ?? undefined;
