@@ -34,6 +34,7 @@ export { putObject, getObject, headObject, readObjectMetadata } from './ops/obje
 export type {
   ObjectMetadata,
   ObjectConditions,
+  ResponseOverrides,
   PutObjectInput,
   PutObjectOutput,
   GetObjectAs,

@@ -149,17 +149,21 @@ export interface ObjectConditions {
   ifUnmodifiedSince?: Date | string;
 }
 
-/** Input of `getObject`; `as` picks the body type. */
-export interface GetObjectInput<A extends GetObjectAs = GetObjectAs> extends TargetOptions, ObjectConditions {
-  key: string;
-  /** A byte range: `{ start, end? }` (inclusive, like HTTP) or a raw `bytes=…` value. Answers 206. */
-  range?: { start: number; end?: number } | string;
+/** `response-*` overrides: the headers COS answers a GET with instead of the stored ones. */
+export interface ResponseOverrides {
   responseContentType?: string;
   responseContentLanguage?: string;
   responseExpires?: Date | string;
   responseCacheControl?: string;
   responseContentDisposition?: string;
   responseContentEncoding?: string;
+}
+
+/** Input of `getObject`; `as` picks the body type. */
+export interface GetObjectInput<A extends GetObjectAs = GetObjectAs> extends TargetOptions, ObjectConditions, ResponseOverrides {
+  key: string;
+  /** A byte range: `{ start, end? }` (inclusive, like HTTP) or a raw `bytes=…` value. Answers 206. */
+  range?: { start: number; end?: number } | string;
   versionId?: string;
   /** Bandwidth cap in bit/s (819200..838860800). */
   trafficLimit?: number;

@@ -3,6 +3,7 @@
  */
 import type { CosClient } from '../client.ts';
 import { invalidArgument } from '../errors.ts';
+import type { ObjectConditions, ResponseOverrides } from '../ops/object.ts';
 import { assertBucket, assertKey, assertKnownKeys, assertRegion, assertTrafficLimit } from '../validate.ts';
 import { defaultHasher } from './hasher.ts';
 import { isSeekable, type DownloadOutput } from './sink.ts';
@@ -13,8 +14,11 @@ const MiB = 1024 * 1024;
 /** States of a download. */
 export type DownloadState = 'preparing' | 'downloading' | 'paused' | 'verifying' | 'done' | 'failed' | 'aborted';
 
-/** Input of `downloadFile`. */
-export interface DownloadFileInput {
+/**
+ * Input of `downloadFile`. Its conditions are checked once, by the first HEAD (304 -> NotModified, 412 ->
+ * PreconditionFailed); every range is then pinned to that ETag.
+ */
+export interface DownloadFileInput extends ObjectConditions, ResponseOverrides {
   bucket?: string;
   region?: string;
   key: string;
@@ -35,17 +39,6 @@ export interface DownloadFileInput {
   versionId?: string;
   /** Bandwidth cap per request in bit/s (819200..838860800). */
   trafficLimit?: number;
-  /** Conditions, checked once by the first HEAD (304 -> NotModified, 412 -> PreconditionFailed). */
-  ifMatch?: string;
-  ifNoneMatch?: string;
-  ifModifiedSince?: Date | string;
-  ifUnmodifiedSince?: Date | string;
-  responseContentType?: string;
-  responseContentLanguage?: string;
-  responseExpires?: Date | string;
-  responseCacheControl?: string;
-  responseContentDisposition?: string;
-  responseContentEncoding?: string;
   /** Records finished ranges (only for a `FileSystemWritableFileStream` output). @default the client's */
   resumeStore?: ResumeStore;
   /** Use the record. @default true when a resumeStore is set */
