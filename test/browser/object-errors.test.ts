@@ -4,8 +4,8 @@
  */
 import { expect } from 'chai';
 import { http, HttpResponse } from 'msw';
-import { CosClient, crc64, getAuthorization } from '@coskit/core';
-import { testEnv, virtualHostEndpoint, type TestEnv, clientFor } from '../support/env.ts';
+import { type CosClient, crc64, getAuthorization } from '@coskit/core';
+import { testEnv, type TestEnv, clientFor } from '../support/env.ts';
 import { mswWorker, recordRequests } from '../support/msw.ts';
 import { expectCosError, expectInvalidArgument } from '../support/assert.ts';
 
@@ -86,13 +86,7 @@ describe('scripted failures', () => {
         { effect: 'allow', principal: { qcs: ['*'] }, action: ['name/cos:DeleteObject'], resource: [resource(allowed)] },
       ],
     });
-    const limited = new CosClient({
-      bucket: env.bucket,
-      region: env.region,
-      endpoint: virtualHostEndpoint(env),
-      credentials: async () => sts,
-      retry: { limit: 0 },
-    });
+    const limited = clientFor(env, { credentials: async () => sts, retry: { limit: 0 } });
     const out = await limited.deleteObjects({ keys: [allowed, denied] });
     expect(out.deleted.map((d) => d.key)).to.deep.equal([allowed]);
     expect(out.errors).to.have.length(1);

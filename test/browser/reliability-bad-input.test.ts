@@ -6,9 +6,9 @@
  */
 import { expect } from 'chai';
 import { http, HttpResponse } from 'msw';
-import { CosClient, isCosClientError, type CosClientOptions } from '@coskit/core';
+import { type CosClient, isCosClientError, type CosClientOptions } from '@coskit/core';
 import { expectCosError, expectInvalidArgument } from '../support/assert.ts';
-import { testEnv, virtualHostEndpoint, type TestEnv } from '../support/env.ts';
+import { testEnv, type TestEnv, clientFor } from '../support/env.ts';
 import { mswWorker, recordRequests } from '../support/msw.ts';
 import { seededBytes } from '../soak/batch.ts';
 
@@ -18,14 +18,7 @@ let env: TestEnv;
 let client: CosClient;
 
 function clientWith(options: Partial<CosClientOptions> = {}): CosClient {
-  return new CosClient({
-    bucket: env.bucket,
-    region: env.region,
-    endpoint: virtualHostEndpoint(env),
-    credentials: { secretId: env.secretId, secretKey: env.secretKey },
-    retry: { limit: 2, baseDelay: 10, maxDelay: 50 },
-    ...options,
-  });
+  return clientFor(env, { retry: { limit: 2, baseDelay: 10, maxDelay: 50 }, ...options });
 }
 
 /** Nothing at `key`: no object, no multipart upload. */

@@ -4,8 +4,8 @@
  */
 import { expect } from 'chai';
 import { http, HttpResponse } from 'msw';
-import { CosClient, crc64, type CosClientOptions } from '@coskit/core';
-import { testEnv, virtualHostEndpoint, type TestEnv } from '../support/env.ts';
+import { type CosClient, crc64, type CosClientOptions } from '@coskit/core';
+import { testEnv, type TestEnv, clientFor } from '../support/env.ts';
 import { diffStats, testAdmin, type EmulatorAdmin } from '../support/faults.ts';
 import { mswWorker } from '../support/msw.ts';
 import { seededBytes } from '../soak/batch.ts';
@@ -16,14 +16,7 @@ let env: TestEnv;
 let admin: EmulatorAdmin;
 
 function clientWith(options: Partial<CosClientOptions>): CosClient {
-  return new CosClient({
-    bucket: env.bucket,
-    region: env.region,
-    endpoint: virtualHostEndpoint(env),
-    retry: { limit: 3, baseDelay: 30, maxDelay: 300 },
-    credentials: { secretId: env.secretId, secretKey: env.secretKey },
-    ...options,
-  });
+  return clientFor(env, { retry: { limit: 3, baseDelay: 30, maxDelay: 300 }, ...options });
 }
 
 async function expectStored(client: CosClient, key: string, source: Uint8Array): Promise<void> {

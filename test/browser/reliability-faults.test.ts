@@ -4,9 +4,9 @@
  * answer was lost" cases on their own, where a wrong recovery would leave a duplicate, a missing object or an upload.
  */
 import { expect } from 'chai';
-import { CosClient, crc64 } from '@coskit/core';
+import { type CosClient, crc64 } from '@coskit/core';
 import { WorkerHasher } from '@coskit/uploader';
-import { testEnv, virtualHostEndpoint } from '../support/env.ts';
+import { testEnv, clientFor } from '../support/env.ts';
 import { diffStats, testAdmin, type EmulatorAdmin } from '../support/faults.ts';
 import { runFaultBatch, seededBytes } from '../soak/batch.ts';
 
@@ -18,11 +18,7 @@ let client: CosClient;
 before(async () => {
   const env = await testEnv();
   admin = await testAdmin();
-  client = new CosClient({
-    bucket: env.bucket,
-    region: env.region,
-    endpoint: virtualHostEndpoint(env),
-    credentials: { secretId: env.secretId, secretKey: env.secretKey },
+  client = clientFor(env, {
     // More attempts than the default: with ~25 % of writes faulted, 4 failures in a row would be a matter of time.
     retry: { limit: 6, baseDelay: 30, maxDelay: 500 },
     timeout: 30_000,

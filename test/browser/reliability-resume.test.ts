@@ -4,9 +4,9 @@
  * IndexedDB store), going offline and back with the UploadQueue, and aborts/cancels at seeded random moments.
  */
 import { expect } from 'chai';
-import { CosClient, crc64, type UploadHandle, type UploadRecord } from '@coskit/core';
+import { type CosClient, crc64, type UploadHandle, type UploadRecord } from '@coskit/core';
 import { IndexedDbResumeStore, UploadQueue } from '@coskit/uploader';
-import { testEnv, virtualHostEndpoint, type TestEnv } from '../support/env.ts';
+import { testEnv, type TestEnv, clientFor } from '../support/env.ts';
 import { diffStats, testAdmin, type EmulatorAdmin, type EmulatorStats } from '../support/faults.ts';
 import { prng, seededBytes } from '../soak/batch.ts';
 
@@ -16,13 +16,7 @@ let env: TestEnv;
 let admin: EmulatorAdmin;
 
 function freshClient(): CosClient {
-  return new CosClient({
-    bucket: env.bucket,
-    region: env.region,
-    endpoint: virtualHostEndpoint(env),
-    credentials: { secretId: env.secretId, secretKey: env.secretKey },
-    retry: { limit: 3, baseDelay: 20, maxDelay: 200 },
-  });
+  return clientFor(env, { retry: { limit: 3, baseDelay: 20, maxDelay: 200 } });
 }
 
 async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {

@@ -4,9 +4,9 @@
  * key), and a presigned URL stops at its expiry and cannot be reused for another key or method.
  */
 import { expect } from 'chai';
-import { CosClient, type CosClientOptions } from '@coskit/core';
+import { type CosClient, type CosClientOptions } from '@coskit/core';
 import { expectCosError } from '../support/assert.ts';
-import { testEnv, virtualHostEndpoint, type TestEnv } from '../support/env.ts';
+import { testEnv, type TestEnv, clientFor } from '../support/env.ts';
 import { testAdmin, type EmulatorAdmin } from '../support/faults.ts';
 import { seededBytes } from '../soak/batch.ts';
 
@@ -19,14 +19,7 @@ let owner: CosClient;
 let scoped: CosClient;
 
 function clientWith(options: Partial<CosClientOptions>): CosClient {
-  return new CosClient({
-    bucket,
-    region: env.region,
-    endpoint: virtualHostEndpoint(env),
-    credentials: { secretId: env.secretId, secretKey: env.secretKey },
-    retry: { limit: 1, baseDelay: 10, maxDelay: 20 },
-    ...options,
-  });
+  return clientFor(env, { bucket, retry: { limit: 1, baseDelay: 10, maxDelay: 20 }, ...options });
 }
 
 async function text(client: CosClient, key: string): Promise<string> {

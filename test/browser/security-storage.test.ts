@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { CosClient, crc64, type UploadRecord } from '@coskit/core';
 import { IndexedDbResumeStore, UploadQueue, type CosUploader } from '@coskit/uploader';
 import '@coskit/uploader/define';
-import { testEnv, virtualHostEndpoint, type TestEnv } from '../support/env.ts';
+import { testEnv, virtualHostEndpoint, type TestEnv, clientFor } from '../support/env.ts';
 import { testAdmin, type EmulatorAdmin, type MintedKeys } from '../support/faults.ts';
 import { seededBytes } from '../soak/batch.ts';
 
@@ -77,7 +77,7 @@ before(async () => {
   env = await testEnv();
   admin = await testAdmin();
   keys = await admin.mintKeys({ bucket: env.bucket, prefix: run, durationSeconds: 1800 });
-  tempClient = new CosClient({ bucket: env.bucket, region: env.region, endpoint: virtualHostEndpoint(env), credentials: async () => keys });
+  tempClient = clientFor(env, { credentials: async () => keys });
 });
 afterEach(async () => {
   await admin.clearFaults();

@@ -3,23 +3,16 @@
  * minted through the emulator's STS endpoint), mounting the element, waiting for events/conditions, and the
  * emulator's admin API (faults).
  */
-import { CosClient, getAuthorization, type CosClientOptions } from '@coskit/core';
+import { type CosClient, getAuthorization, type CosClientOptions } from '@coskit/core';
 import '../src/define.ts';
 import type { CosUploader } from '../src/element/cos-uploader.component.ts';
-import { testEnv, virtualHostEndpoint, type TestEnv } from '../../../test/support/env.ts';
+import { testEnv, type TestEnv, clientFor } from '../../../test/support/env.ts';
 
 export { testEnv };
 
 /** A client with the emulator's permanent keys (fine in a test page; it warns in the console). */
 export async function emulatorClient(options: Partial<CosClientOptions> = {}): Promise<CosClient> {
-  const env = await testEnv();
-  return new CosClient({
-    bucket: env.bucket,
-    region: env.region,
-    endpoint: virtualHostEndpoint(env),
-    credentials: { secretId: env.secretId, secretKey: env.secretKey },
-    ...options,
-  });
+  return clientFor(await testEnv(), options);
 }
 
 /** Temporary keys from the emulator's `POST /__coskit/sts`, signed with the permanent key (qcloud-cos-sts shape). */

@@ -1,7 +1,7 @@
 /// <reference types="mocha" />
 import { expect } from 'chai';
 import { CosClient, crc64, getAuthorization, type StsCredentialsShape, type UploadRecord } from '@coskit/core';
-import { testEnv, virtualHostEndpoint, type TestEnv } from '../../../test/support/env.ts';
+import { testEnv, virtualHostEndpoint, type TestEnv, clientFor } from '../../../test/support/env.ts';
 import { UploadQueue } from '../src/queue/queue.ts';
 import type { UploadQueueEventMap } from '../src/queue/types.ts';
 import { IndexedDbResumeStore } from '../src/resume/idb-store.ts';
@@ -86,14 +86,7 @@ describe('UploadQueue with the IndexedDB store: resume after a reload', function
 
   before(async () => {
     env = await testEnv();
-    client = new CosClient({
-      bucket: env.bucket,
-      region: env.region,
-      protocol: 'http:',
-      endpoint: virtualHostEndpoint(env),
-      credentials: { secretId: env.secretId, secretKey: env.secretKey },
-      retry: { limit: 2, baseDelay: 20, maxDelay: 200 },
-    });
+    client = clientFor(env, { protocol: 'http:', retry: { limit: 2, baseDelay: 20, maxDelay: 200 } });
   });
 
   beforeEach(async () => {

@@ -2,8 +2,8 @@
 import { expect } from 'chai';
 import { http, passthrough } from 'msw';
 import { setupWorker } from 'msw/browser';
-import { CosClient, crc64, isCosServiceError } from '@coskit/core';
-import { testEnv, virtualHostEndpoint, type TestEnv } from '../../../test/support/env.ts';
+import { type CosClient, crc64, isCosServiceError } from '@coskit/core';
+import { testEnv, type TestEnv, clientFor } from '../../../test/support/env.ts';
 import { UploadQueue } from '../src/queue/queue.ts';
 import type { QueueItem, UploadQueueEventMap } from '../src/queue/types.ts';
 import type { LimiterChange } from '../src/queue/limiter.ts';
@@ -68,14 +68,7 @@ describe('UploadQueue', function () {
 
   before(async () => {
     env = await testEnv();
-    client = new CosClient({
-      bucket: env.bucket,
-      region: env.region,
-      protocol: 'http:',
-      endpoint: virtualHostEndpoint(env),
-      credentials: { secretId: env.secretId, secretKey: env.secretKey },
-      retry: { limit: 2, baseDelay: 20, maxDelay: 200 },
-    });
+    client = clientFor(env, { protocol: 'http:', retry: { limit: 2, baseDelay: 20, maxDelay: 200 } });
   });
 
   beforeEach(() => {
